@@ -1,0 +1,212 @@
+"""Canonical Latin keys for personal names, in either script and any common romanisation.
+
+A name becomes a list of canonical tokens:
+1. Perso-Arabic text is normalised; known names go through the variant table
+   (data/name_variants.csv), unknown ones are transliterated (translit.py).
+2. Latin tokens are folded by rules (fold_token) so unseen spellings of one name still meet:
+   doubled letters, ee/i, oo/u, ou/u, o/u, e/i, q/gh/k, v/w, dh/z, ph/f, final h, -ullah.
+3. Split compounds are joined ("Abdul Rahman", "Habib Ullah", "Abd-al-Rahman") so they meet the
+   joined forms ("Abdurrahman", "Habibullah"); titles (Haji, Mullah, Eng.) are dropped.
+4. The folded token is looked up in the folded variant table to get the canonical token.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from pathlib import Path
+
+from .normalise import detect_script, normalise_arabic, normalise_latin, split_father
+from .translit import transliterate
+
+DATA = Path(__file__).parent / "data"
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+# Prefix particles that glue to the following name ("Abdul Rahman" is one name) and suffixes that
+# glue to the preceding one ("Habib Ullah"). Forms are post-fold spellings.
+_PREFIXES = {"abdul", "abdal", "abdil", "abdur", "abdar", "abdus", "abdas", "abduz", "abdaz",
+             "abdun", "abdush", "abd", "abdu", "abda", "abdi", "abdu"}
+_ARTICLES = {"al", "ul", "il", "ar", "ur", "as", "us", "az", "uz", "an", "un", "ad", "ud", "at", "ut", "ash", "ush"}
+_SUFFIXES = {"ulla", "alla", "illa", "ula", "ala", "ila", "la", "lla", "din", "udin", "adin", "idin", "uldin"}
+
+_SUN_ABD = re.compile(r"^abd(?:[aiu]?[lrsznd]|[aiu]sh)?(?=[a-z$]{3,})")
+
+
+def fold_token(token: str) -> str:
+    """Rule-based folding of one Latin token so romanisation variants meet."""
+    t = token.lower()
+    t = re.sub(r"[^a-z$]", "", t)
+    if not t:
+        return ""
+    t = t.replace("kh", "x").replace("sh", "$").replace("ch", "c")
+    t = t.replace("gh", "k").replace("q", "k").replace("ck", "k")
+    t = t.replace("ph", "f").replace("dh", "z").replace("th", "t").replace("v", "w")
+    t = t.replace("ee", "i").replace("ii", "i").replace("oo", "u").replace("ou", "u")
+    t = t.replace("ei", "ai").replace("ey", "ai").replace("ay", "ai")
+    t = t.replace("o", "u").replace("e", "i")
+    t = re.sub(r"(.)\1+", r"\1", t)
+    # -ullah / -ulla / -allah / -ollah / -olah: the name of God as a compound suffix.
+    t = re.sub(r"(?<=[a-z$])[aiu]?lah?$", "ulla", t) if len(t) > 5 else t
+    # -uddin / -ud-din / -aldin / -ul-din ("of the faith") as a compound suffix.
+    t = re.sub(r"(?<=[a-z$]{2})[aiu]*[ld]?[aiu]*din$", "udin", t)
+    if len(t) > 2 and t.endswith("h") and t[-2] in "aiu":
+        t = t[:-1]
+    # "Abdurrahman" / "Abdal-rahman" / "Abd ar-Rahman": the article assimilates; normalise it.
+    m = _SUN_ABD.match(t)
+    if m and len(t) > m.end():
+        t = "abdul" + t[m.end():]
+    return t
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset[str]]:
+    latin: dict[str, str] = {}
+    arabic: dict[str, str] = {}
+    for row in _read_csv("name_variants.csv"):
+        canonical, variant = row["canonical"].strip(), row["variant"].strip()
+        if detect_script(variant) == "arabic":
+            arabic[normalise_arabic(variant).replace(" ", "")] = canonical
+        else:
+            latin[_fold_phrase(variant)] = canonical
+    titles = frozenset(
+        _fold_phrase(r["title"]) if detect_script(r["title"]) != "arabic" else normalise_arabic(r["title"])
+        for r in _read_csv("titles.csv")
+    )
+    common = frozenset(r["token"].strip() for r in _read_csv("common_tokens.csv"))
+    return latin, arabic, titles, common
+
+
+def _fold_phrase(text: str) -> str:
+    return "".join(_join_compounds([fold_token(w) for w in normalise_latin(text).split()]))
+
+
+def _join_compounds(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok:
+            i += 1
+            continue
+        # "abd al rahman", "abdul rahman", "abd rahman"
+        if tok in _PREFIXES and i + 1 < len(tokens):
+            j = i + 1
+            if tokens[j] in _ARTICLES and j + 1 < len(tokens):
+                j += 1
+            out.append(fold_token("abdul" + tokens[j]))
+            i = j + 1
+            continue
+        if out and (tok in _SUFFIXES or (tok in _ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in _SUFFIXES)):
+            if tok in _ARTICLES:
+                i += 1
+                tok = tokens[i]
+            out[-1] = fold_token(out[-1] + tok)
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _canonical(folded: str) -> str:
+    latin, _, _, _ = _tables()
+    return latin.get(folded, folded)
+
+
+def _arabic_tokens(text: str) -> list[str]:
+    _, arabic, titles, _ = _tables()
+    words = [w for w in normalise_arabic(text).split(" ") if w and w not in titles]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        # Longest known compound first: "عبد الرحمن", "حبیب الله" written with a space or ZWNJ.
+        for size in (3, 2, 1):
+            joined = "".join(words[i : i + size])
+            if len(words[i : i + size]) == size and joined in arabic:
+                out.append(arabic[joined])
+                i += size
+                break
+        else:
+            folded = _join_compounds([fold_token(w) for w in transliterate(words[i]).split()])
+            out.extend(folded)
+            i += 1
+    return out
+
+
+def name_tokens(text: str | None) -> list[str]:
+    """Canonical tokens of a name, in written order, titles dropped."""
+    if not text:
+        return []
+    _, _, titles, _ = _tables()
+    tokens: list[str] = []
+    # Mixed text is handled run by run so "Mohammad حسین" works.
+    for run in re.findall(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+(?:\s+[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+)*|[^\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+", text):
+        if detect_script(run) == "arabic":
+            tokens.extend(_arabic_tokens(run))
+        else:
+            folded = [fold_token(w) for w in normalise_latin(run).split()]
+            folded = [f for f in folded if f and f not in titles]
+            tokens.extend(_canonical(t) for t in _join_compounds(folded))
+    return [t for t in tokens if t]
+
+
+def name_key(text: str | None, order_independent: bool = False) -> str:
+    """Canonical Latin key of a whole name; with order_independent, tokens are sorted."""
+    tokens = name_tokens(text)
+    if order_independent:
+        tokens = sorted(tokens)
+    return " ".join(tokens)
+
+
+_VOWELS = re.compile(r"[aiuwy]")
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a canonical token: where Dari script (no short vowels) meets Latin.
+
+    "mohammad" and محمد both give "mhmd"; coarse on purpose (Hassan and Hussain share "hsn"), so
+    it is a weak comparison level, never an identity.
+    """
+    t = fold_token(token)
+    if not t:
+        return ""
+    head, rest = ("a" if t[0] in "aiu" else t[0]), t[1:]
+    rest = _VOWELS.sub("", rest)
+    return re.sub(r"(.)\1+", r"\1", head + rest)
+
+
+def is_common(token: str) -> bool:
+    """Token so frequent in Afghan names that it says little about identity (prior list)."""
+    return token in _tables()[3]
+
+
+def blocking_keys(text: str | None, father: str | None = None) -> set[str]:
+    """Short deterministic keys; two names that might be the same person share at least one.
+
+    "t:" a distinctive (not common) canonical token, "k:" its consonant skeleton (bridges scripts
+    and unseen spellings), "s:" all tokens sorted, "f:" distinctive token + father's first token.
+    If the name has only common tokens, they are used rather than nothing.
+    """
+    name, embedded_father = split_father(text or "")
+    father = father or embedded_father
+    tokens = name_tokens(name)
+    if not tokens:
+        return set()
+    distinctive = [t for t in tokens if not is_common(t)] or tokens
+    keys = {f"s:{'_'.join(sorted(tokens))}"}
+    for t in distinctive:
+        keys.add(f"t:{t}")
+        keys.add(f"k:{skeleton(t)}")
+    ftokens = name_tokens(father) if father else []
+    if ftokens:
+        fdist = [t for t in ftokens if not is_common(t)] or ftokens
+        for t in distinctive:
+            keys.add(f"f:{t}:{fdist[0]}")
+    return keys

@@ -1,0 +1,126 @@
+"""Script detection and normalisation of personal names as written in forms and HR lists.
+
+Nothing here decides whether two names are the same person; it only removes differences that
+carry no information: Arabic vs Persian code points for the same letter, harakat, tatweel,
+ZWNJ, case, accents, punctuation, "s/o" relation markers and "Surname, Given" order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+# Same letter, different code point: Arabic-keyboard forms are folded to the Persian ones Dari
+# uses, hamza carriers and alef variants to their base letter, teh marbuta to heh.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ء": "",
+        "ـ": "",  # tatweel is only typographic stretching
+        "\u200c": " ",  # ZWNJ separates the parts of compound names; treat as a word break
+        "\u200d": "",
+        "\u200f": "",
+        "\u200e": "",
+        "،": ",",
+        "؛": ";",
+    }
+)
+
+
+def _is_arabic_char(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES)
+
+
+def detect_script(text: str | None) -> str:
+    """"latin", "arabic" (any Perso-Arabic script), "mixed", or "none" when there are no letters."""
+    latin = arabic = False
+    for ch in text or "":
+        if not ch.isalpha():
+            continue
+        if _is_arabic_char(ch):
+            arabic = True
+        elif "LATIN" in unicodedata.name(ch, ""):
+            latin = True
+    if latin and arabic:
+        return "mixed"
+    if arabic:
+        return "arabic"
+    if latin:
+        return "latin"
+    return "none"
+
+
+def normalise_arabic(text: str) -> str:
+    """Fold Perso-Arabic spelling variants: yeh/kaf forms, alef forms, teh marbuta, diacritics, ZWNJ."""
+    text = unicodedata.normalize("NFC", text).translate(_ARABIC_FOLD)
+    # Harakat, superscript alef and Quranic marks are optional vowel signs.
+    text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Mn"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise_latin(text: str) -> str:
+    """Lower case, strip accents, turn punctuation into spaces (apostrophes and hyphens join)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    # Hamza/ayn apostrophes inside a name ("Sa'id") carry no letter of their own in romanisation.
+    text = re.sub(r"[’'`ʿʾ]", "", text)
+    text = re.sub(r"[^\w\s]|_|\d", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise(text: str | None) -> str:
+    """Both normalisations; safe on mixed-script text."""
+    if not text:
+        return ""
+    return normalise_latin(normalise_arabic(text))
+
+
+# Relation markers: the name after them is the father's (s/o, d/o, bin, ibn, walad, "son of")
+# or, for w/o, the husband's. Perso-Arabic: ولد / ولدِ, فرزند, بن, بنت, دختر, همسر.
+_RELATION_RE = re.compile(
+    r"(?:^|\s|,)(?:s\s*/\s*o|d\s*/\s*o|w\s*/\s*o|s\.o\.|d\.o\.|w\.o\.|son\s+of|daughter\s+of|wife\s+of|"
+    r"bin|ibn|bint|walad|wald|valad|ولد|فرزند|بن|بنت|دختر|همسر)(?:\.|:)?(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+def split_father(text: str | None) -> tuple[str, str | None]:
+    """Split "ALI s/o HUSSAIN" into ("ALI", "HUSSAIN"); no marker -> (name, None).
+
+    "Husaini, Mohd" (surname first, comma) is put back into given-name order.
+    """
+    if not text:
+        return "", None
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    m = _RELATION_RE.search(text)
+    father: str | None = None
+    if m and text[: m.start()].strip(" ,;"):
+        name, father = text[: m.start()].strip(" ,;"), text[m.end():].strip(" ,;")
+        father = father or None
+    else:
+        name = text
+    name = _unswap(name)
+    if father:
+        father = _unswap(father)
+    return name, father
+
+
+def _unswap(name: str) -> str:
+    parts = [p.strip() for p in re.split(r"[,،]", name) if p.strip()]
+    if len(parts) == 2:
+        return f"{parts[1]} {parts[0]}"
+    return " ".join(parts)
