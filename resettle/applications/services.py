@@ -1,0 +1,247 @@
+"""Writes to applications: creation (form, e-mail, import) and changes of status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
+from resettle.audit.services import record_event
+from resettle.core.locking import claim_version
+from resettle.names.dates import parse_birth_date
+from resettle.people.services import PersonIn, person_create
+from resettle.records.models import ImportBatch
+from resettle.records.services import ImportResult
+from resettle.tabular import Problem, TableError, read_table
+from resettle.tabular.values import check_email, check_phone, parse_date, parse_yes_no
+
+# Crockford's base32 without look-alikes (no I, L, O, U): references get read out over bad phone lines.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"RST-{body[:4]}-{body[4:]}"
+
+
+@dataclass
+class MemberIn:
+    person: PersonIn
+    relationship: str
+    dependent: bool | None = None
+    marital_status: str = ""
+
+
+@dataclass
+class ClaimIn:
+    employer: str = ""
+    unit: str = ""
+    role: str = ""
+    location: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass
+class ApplicationIn:
+    pathway: str
+    received_on: dt.date
+    members: list[MemberIn]
+    claims: list[ClaimIn] = field(default_factory=list)
+    channel: str = "web"
+    external_id: str = ""
+
+
+def _places():
+    from resettle.names import places
+
+    return places
+
+
+@transaction.atomic
+def application_create(*, data: ApplicationIn, actor=None, team=None, batch: ImportBatch | None = None) -> Application:
+    principals = [m for m in data.members if m.relationship == Relationship.PRINCIPAL]
+    if len(principals) != 1:
+        raise ValueError(f"an application needs exactly one principal, got {len(principals)}")
+    application = Application.objects.create(
+        reference=new_reference(), external_id=data.external_id, pathway=data.pathway,
+        received_on=data.received_on, channel=data.channel, team=team, batch=batch,
+    )
+    for position, member in enumerate(data.members):
+        person = person_create(data=member.person, actor=actor, audit=False)
+        Member.objects.create(application=application, person=person, relationship=member.relationship,
+                              dependent=member.dependent, marital_status=member.marital_status, position=position)
+    places = _places()
+    for claim in data.claims:
+        ClaimedEmployment.objects.create(
+            application=application,
+            employer=places.canonical_employer(claim.employer) or "other",
+            unit=places.canonical_unit(claim.unit) or "other",
+            role=places.canonical_role(claim.role) or "other",
+            location=places.canonical_location(claim.location) or "other",
+            raw_employer=claim.employer[:200], raw_unit=claim.unit[:200], raw_role=claim.role[:200],
+            raw_location=claim.location[:200], start_date=claim.start_date, end_date=claim.end_date,
+        )
+    record_event(actor=actor, action="application.created", target=application,
+                 details={"members": len(data.members), "claims": len(data.claims), "channel": data.channel,
+                          "pathway": data.pathway})
+    return application
+
+
+@transaction.atomic
+def application_set_status(*, application: Application, status: str, expected_version: int, actor,
+                           reason: str = "") -> Application:
+    old = application.status
+    claim_version(application, expected_version)
+    application.status = status
+    application.save(update_fields=["status", "version"])
+    record_event(actor=actor, action="application.status_changed", target=application, reason=reason,
+                 details={"from": old, "to": status})
+    return application
+
+
+# --- bulk import -------------------------------------------------------------------------------
+
+APPLICATION_COLUMNS_REQUIRED = ("application_id", "relationship", "full_name")
+APPLICATION_COLUMNS_OPTIONAL = (
+    "father_name", "grandfather_name", "birth_date", "gender", "marital_status", "dependent",
+    "tazkira_number", "passport_number", "phone", "email", "claimed_employer", "claimed_role",
+    "claimed_unit", "claimed_location", "claimed_start", "claimed_end", "pathway", "received_on", "channel",
+)
+_GENDERS = {"": "unknown", "f": "female", "female": "female", "m": "male", "male": "male",
+            "other": "other", "unknown": "unknown"}
+_CHANNELS = {"web", "email", "paper", "import"}
+_CLAIM_COLUMNS = ("claimed_employer", "claimed_role", "claimed_unit", "claimed_location", "claimed_start",
+                  "claimed_end")
+
+
+def _parse_member(label: str, number: int, row: dict[str, str], bad) -> MemberIn | None:
+    relationship = row.get("relationship", "").strip().lower()
+    if relationship not in Relationship.values:
+        bad(number, "relationship", f"{row.get('relationship')!r} is not one of {', '.join(Relationship.values)}")
+    if not row.get("full_name"):
+        bad(number, "full_name", "is empty")
+    birth = None
+    try:
+        birth = parse_birth_date(row.get("birth_date", ""))
+    except ValueError as exc:
+        bad(number, "birth_date", str(exc))
+    gender = _GENDERS.get(row.get("gender", "").strip().lower())
+    if gender is None:
+        bad(number, "gender", f"{row.get('gender')!r} is not female, male, other or unknown")
+    dependent = None
+    try:
+        dependent = parse_yes_no(row.get("dependent", ""))
+    except ValueError as exc:
+        bad(number, "dependent", str(exc))
+    contacts = []
+    for column, kind, check in (("phone", "phone", check_phone), ("email", "email", check_email)):
+        if row.get(column):
+            try:
+                contacts.append((kind, check(row[column])))
+            except ValueError as exc:
+                bad(number, column, str(exc))
+    documents = [(kind, row[col]) for col, kind in (("tazkira_number", "tazkira"), ("passport_number", "passport"))
+                 if row.get(col)]
+    person = PersonIn(full_name=row.get("full_name", ""), father_name=row.get("father_name", ""),
+                      grandfather_name=row.get("grandfather_name", ""), birth_date=birth, gender=gender or "unknown",
+                      documents=documents, contacts=contacts)
+    return MemberIn(person=person, relationship=relationship, dependent=dependent,
+                    marital_status=row.get("marital_status", "").strip().lower())
+
+
+def _parse_application(label: str, external_id: str, rows: list[tuple[int, dict]], bad) -> ApplicationIn | None:
+    members = [_parse_member(label, number, row, bad) for number, row in rows]
+    principal_rows = [(n, r) for n, r in rows if r.get("relationship", "").strip().lower() == "principal"]
+    first = rows[0][0]
+    if len(principal_rows) != 1:
+        bad(first, "relationship", f"application {external_id!r} has {len(principal_rows)} principals; it needs exactly one")
+        return None
+    number, row = principal_rows[0]
+    for other_number, other in rows:
+        if other_number != number:
+            for column in _CLAIM_COLUMNS + ("pathway", "received_on"):
+                if other.get(column):
+                    bad(other_number, column, "belongs on the principal's row only")
+    if not row.get("pathway"):
+        bad(number, "pathway", "is empty; name the pathway applied under (e.g. nz-afghan-2021)")
+    received = None
+    try:
+        received = parse_date(row.get("received_on", ""))
+        if received is None:
+            bad(number, "received_on", "is empty")
+    except ValueError as exc:
+        bad(number, "received_on", str(exc))
+    channel = row.get("channel", "").strip().lower() or "import"
+    if channel not in _CHANNELS:
+        bad(number, "channel", f"{channel!r} is not one of {', '.join(sorted(_CHANNELS))}")
+    claims = []
+    if any(row.get(c) for c in _CLAIM_COLUMNS):
+        try:
+            start = parse_date(row.get("claimed_start", ""))
+            end = parse_date(row.get("claimed_end", ""), end_of_period=True)
+            if start and end and start > end:
+                bad(number, "claimed_end", "is before claimed_start")
+            claims.append(ClaimIn(employer=row.get("claimed_employer", ""), unit=row.get("claimed_unit", ""),
+                                  role=row.get("claimed_role", ""), location=row.get("claimed_location", ""),
+                                  start_date=start, end_date=end))
+        except ValueError as exc:
+            bad(number, "claimed_start/claimed_end", str(exc))
+    if received is None:
+        return None
+    return ApplicationIn(pathway=row.get("pathway", ""), received_on=received, members=members, claims=claims,
+                         channel=channel, external_id=external_id)
+
+
+def import_applications(*, path: str | Path, actor=None, encoding: str | None = None,
+                        mapping: dict[str, str] | None = None, team=None,
+                        progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import applications, one row per person, rows grouped by application_id: all or nothing.
+
+    An application already imported (same application_id) is left as it is: corrections to a
+    case go through casework, where they are versioned and audited one by one.
+    """
+    table = read_table(path, required=APPLICATION_COLUMNS_REQUIRED, optional=APPLICATION_COLUMNS_OPTIONAL,
+                       encoding=encoding, mapping=mapping)
+    problems: list[Problem] = []
+
+    def bad(number: int, column: str, message: str) -> None:
+        problems.append(Problem(table.name, number, column, message))
+
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    for number, row in table.rows:
+        key = row.get("application_id", "")
+        if not key:
+            bad(number, "application_id", "is empty")
+            continue
+        groups.setdefault(key, []).append((number, row))
+    parsed = {key: _parse_application(table.name, key, rows, bad) for key, rows in groups.items()}
+    if problems:
+        raise TableError(sorted(problems, key=lambda p: p.row))
+    if not parsed:
+        raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
+
+    with transaction.atomic():
+        done = ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, sha256=table.sha256).first()
+        if done:
+            return ImportResult(table.name, len(table.rows), 0, 0, len(parsed), done.pk, already_imported=True)
+        existing = set(Application.objects.filter(external_id__in=list(parsed)).values_list("external_id", flat=True))
+        batch = ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
+                                           sha256=table.sha256, rows=len(table.rows), imported_by=actor)
+        created = 0
+        for key, data in parsed.items():
+            if key not in existing:
+                application_create(data=data, actor=actor, team=team, batch=batch)
+                created += 1
+            if progress:
+                progress(len(data.members))
+        batch.created, batch.unchanged = created, len(existing)
+        batch.save(update_fields=["created", "unchanged"])
+        record_event(actor=actor, action="applications.imported", target=batch,
+                     details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
+    return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)

@@ -1,0 +1,70 @@
+"""Writes to people. Identifying values pass through here and are sealed by the model fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from resettle.audit.services import record_event
+from resettle.core.locking import claim_version
+from resettle.names.dates import BirthDate
+from resettle.names.normalise import detect_script
+from resettle.people.models import ContactDetail, IdentityDocument, Person
+
+
+@dataclass
+class PersonIn:
+    full_name: str
+    father_name: str = ""
+    grandfather_name: str = ""
+    birth_date: BirthDate | None = None
+    gender: str = "unknown"
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (kind, number)
+    contacts: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
+
+
+def _build(data: PersonIn) -> Person:
+    return Person(
+        full_name=data.full_name,
+        name_script=detect_script(data.full_name),
+        father_name=data.father_name,
+        grandfather_name=data.grandfather_name,
+        birth_date=data.birth_date.to_storage() if data.birth_date else "",
+        gender=data.gender or "unknown",
+    )
+
+
+@transaction.atomic
+def person_create(*, data: PersonIn, actor=None, audit: bool = True) -> Person:
+    person = _build(data)
+    person.save()
+    for kind, number in data.documents:
+        IdentityDocument.objects.create(person=person, kind=kind, number=number)
+    for kind, value in data.contacts:
+        ContactDetail.objects.create(person=person, kind=kind, value=value)
+    if audit:
+        record_event(actor=actor, action="person.created", target=person,
+                     details={"documents": len(data.documents), "contacts": len(data.contacts)})
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, expected_version: int, actor, reason: str = "", **changes) -> Person:
+    """Change names, birth date or gender. Refused if someone saved the person since
+    `expected_version` was read (optimistic locking)."""
+    allowed = {"full_name", "father_name", "grandfather_name", "birth_date", "gender"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))} here")
+    claim_version(person, expected_version)
+    for key, value in changes.items():
+        if key == "birth_date" and isinstance(value, BirthDate):
+            value = value.to_storage()
+        setattr(person, key, value)
+    if "full_name" in changes:
+        person.name_script = detect_script(person.full_name)
+    person.save()
+    record_event(actor=actor, action="person.updated", target=person, reason=reason,
+                 details={"fields": sorted(changes), "version": person.version})
+    return person

@@ -1,0 +1,78 @@
+"""Employment records from defence force, police and embassy HR sources, with provenance.
+
+Every row remembers which source, which import batch and which row of which file it came from,
+so a verifier can always say "NZDF HR list of 2013, row 412" when confirming a person.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from resettle.core.fields import BlindIndexField, EncryptedTextField
+
+NAME_KEY = "resettle.names.keys.name_key"
+
+
+class RecordSource(models.Model):
+    name = models.SlugField(max_length=80, unique=True, help_text="e.g. nzdf-prt-bamyan")
+    employer = models.CharField(max_length=40, help_text="Canonical employer, e.g. nzdf, nz_police, mfat.")
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One import of one file. The file's SHA-256 makes re-importing the same file a no-op."""
+
+    KIND_RECORDS = "records"
+    KIND_APPLICATIONS = "applications"
+    kind = models.CharField(max_length=20, choices=[(KIND_RECORDS, "records"), (KIND_APPLICATIONS, "applications")])
+    source = models.ForeignKey(RecordSource, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.kind} batch {self.pk} ({self.file_name})"
+
+
+class EmploymentRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="records")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+    row_number = models.PositiveIntegerField(help_text="Row in the imported file (header is row 1).")
+    source_record_id = models.CharField(max_length=100, help_text="The source's own id for this row.")
+    full_name = EncryptedTextField(help_text="As the clerk wrote it.")
+    father_name = EncryptedTextField()
+    grandfather_name = EncryptedTextField()
+    birth_year = EncryptedTextField(help_text="As recorded: Gregorian or Solar Hijri year.")
+    employer = models.CharField(max_length=40)
+    role = models.CharField(max_length=40, help_text="Canonical role.")
+    unit = models.CharField(max_length=40, help_text="Canonical unit.")
+    location = models.CharField(max_length=40, help_text="Canonical location.")
+    raw_role = models.CharField(max_length=200, blank=True)
+    raw_unit = models.CharField(max_length=200, blank=True)
+    raw_location = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    content_sha256 = models.CharField(max_length=64, help_text="Of the normalised row: detects changed re-imports.")
+    full_name_index = BlindIndexField(source="full_name", purpose="record.name", normaliser=NAME_KEY)
+    father_name_index = BlindIndexField(source="father_name", purpose="record.father", normaliser=NAME_KEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_record_id"], name="record_unique_per_source"),
+        ]
+        indexes = [models.Index(fields=["employer", "unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} record {self.source_record_id}"

@@ -1,0 +1,181 @@
+"""Writes to employment records. Each function is the one write path for its change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from resettle.audit.services import record_event
+from resettle.names.dates import parse_birth_date
+from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
+from resettle.tabular import Problem, TableError, read_table
+from resettle.tabular.values import parse_date
+
+RECORD_COLUMNS_REQUIRED = ("record_id", "full_name")
+RECORD_COLUMNS_OPTIONAL = ("father_name", "grandfather_name", "birth_year", "employer", "role", "unit",
+                           "location", "start_date", "end_date")
+BULK = 2000
+
+
+@dataclass
+class ImportResult:
+    file: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    batch_id: int | None
+    already_imported: bool = False
+
+    def __str__(self) -> str:
+        if self.already_imported:
+            return f"{self.file}: already imported as batch {self.batch_id}; nothing changed"
+        return (f"{self.file}: {self.rows} rows; {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged (batch {self.batch_id})")
+
+
+def _places():
+    from resettle.names import places
+
+    return places
+
+
+@transaction.atomic
+def source_get_or_create(*, name: str, employer: str | None = None, actor=None) -> RecordSource:
+    source = RecordSource.objects.filter(name=name).first()
+    if source:
+        return source
+    employer = employer or _places().canonical_employer(name) or "other"
+    source = RecordSource.objects.create(name=name, employer=employer)
+    record_event(actor=actor, action="records.source_created", target=source, details={"employer": employer})
+    return source
+
+
+def _clean_record_row(label: str, number: int, row: dict[str, str], default_employer: str,
+                      problems: list[Problem]) -> dict | None:
+    places = _places()
+    before = len(problems)
+
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(label, number, column, message))
+
+    if not row.get("record_id"):
+        bad("record_id", "is empty; every record needs the source's own id")
+    if not row.get("full_name"):
+        bad("full_name", "is empty")
+    birth = row.get("birth_year", "")
+    if birth:
+        try:
+            parse_birth_date(birth)
+        except ValueError as exc:
+            bad("birth_year", str(exc))
+    dates = {}
+    for col, end in (("start_date", False), ("end_date", True)):
+        try:
+            dates[col] = parse_date(row.get(col, ""), end_of_period=end)
+        except ValueError as exc:
+            bad(col, str(exc))
+    if dates.get("start_date") and dates.get("end_date") and dates["start_date"] > dates["end_date"]:
+        bad("end_date", "is before start_date")
+    if len(problems) > before:
+        return None
+    return {
+        "source_record_id": row["record_id"],
+        "full_name": row["full_name"],
+        "father_name": row.get("father_name", ""),
+        "grandfather_name": row.get("grandfather_name", ""),
+        "birth_year": birth,
+        "employer": places.canonical_employer(row["employer"]) if row.get("employer") else default_employer,
+        "role": places.canonical_role(row.get("role", "")) or "other",
+        "unit": places.canonical_unit(row.get("unit", "")) or "other",
+        "location": places.canonical_location(row.get("location", "")) or "other",
+        "raw_role": row.get("role", "")[:200],
+        "raw_unit": row.get("unit", "")[:200],
+        "raw_location": row.get("location", "")[:200],
+        "start_date": dates["start_date"],
+        "end_date": dates["end_date"],
+    }
+
+
+def _content_hash(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def import_records(*, path: str | Path, source_name: str, actor=None, employer: str | None = None,
+                   encoding: str | None = None, mapping: dict[str, str] | None = None,
+                   progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import an HR file: all rows or none.
+
+    Every row is checked before anything is written; any problem rejects the whole file with
+    every problem listed as file:row:column. Re-importing the same file changes nothing, and a
+    corrected file updates only the rows whose content changed.
+    """
+    table = read_table(path, required=RECORD_COLUMNS_REQUIRED, optional=RECORD_COLUMNS_OPTIONAL,
+                       encoding=encoding, mapping=mapping)
+    existing_source = RecordSource.objects.filter(name=source_name).first()
+    default_employer = (existing_source.employer if existing_source
+                        else employer or _places().canonical_employer(source_name) or "other")
+    problems: list[Problem] = []
+    cleaned: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    for number, row in table.rows:
+        values = _clean_record_row(table.name, number, row, default_employer, problems)
+        rid = row.get("record_id", "")
+        if rid in seen:
+            problems.append(Problem(table.name, number, "record_id", f"{rid!r} repeats row {seen[rid]}"))
+            continue
+        seen[rid] = number
+        if values is not None:
+            cleaned.append((number, values))
+    if problems:
+        raise TableError(problems)
+    if not cleaned:
+        raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
+
+    with transaction.atomic():
+        source = source_get_or_create(name=source_name, employer=default_employer, actor=actor)
+        done = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, source=source, sha256=table.sha256).first()
+        if done:
+            return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), done.pk, already_imported=True)
+        batch = ImportBatch.objects.create(kind=ImportBatch.KIND_RECORDS, source=source, file_name=table.name,
+                                           sha256=table.sha256, rows=len(cleaned), imported_by=actor)
+        known = dict(EmploymentRecord.objects.filter(source=source).values_list("source_record_id", "content_sha256"))
+        to_create: list[EmploymentRecord] = []
+        created = updated = unchanged = 0
+        for number, values in cleaned:
+            digest = _content_hash(values)
+            rid = values["source_record_id"]
+            if rid in known:
+                if known[rid] == digest:
+                    unchanged += 1
+                else:
+                    record = EmploymentRecord.objects.get(source=source, source_record_id=rid)
+                    for key, value in values.items():
+                        setattr(record, key, value)
+                    record.batch, record.row_number, record.content_sha256 = batch, number, digest
+                    record.save()
+                    updated += 1
+            else:
+                to_create.append(EmploymentRecord(source=source, batch=batch, row_number=number,
+                                                  content_sha256=digest, **values))
+            if len(to_create) >= BULK:
+                EmploymentRecord.objects.bulk_create(to_create)
+                created += len(to_create)
+                if progress:
+                    progress(len(to_create))
+                to_create = []
+        EmploymentRecord.objects.bulk_create(to_create)
+        created += len(to_create)
+        if progress:
+            progress(len(to_create) + unchanged + updated)
+        batch.created, batch.unchanged = created, unchanged
+        batch.save(update_fields=["created", "unchanged"])
+        record_event(actor=actor, action="records.imported", target=batch,
+                     details={"source": source.name, "rows": len(cleaned), "created": created,
+                              "updated": updated, "unchanged": unchanged})
+    return ImportResult(table.name, len(cleaned), created, updated, unchanged, batch.pk)

@@ -1,0 +1,165 @@
+"""Reading spreadsheets as they arrive from HR departments and intake teams (no Django here).
+
+CSV in UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1256, the code page Dari and
+Arabic spreadsheets are often saved in; XLSX through openpyxl. Encodings are detected from the
+BOM and from whether the bytes are valid UTF-8, or chosen with `encoding=`. We decide rather than
+guess statistically: a wrong guess would silently corrupt names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int  # 1-based, the header is row 1; 0 for problems with the whole file
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+class TableError(Exception):
+    """The file as a whole cannot be read (missing, wrong format, missing columns...)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Table:
+    path: Path
+    encoding: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def parse_mapping(spec: str | None) -> dict[str, str]:
+    """`"Name=full_name,Father=father_name"` -> {file header: our column}."""
+    mapping: dict[str, str] = {}
+    for part in (p for p in (spec or "").split(",") if p.strip()):
+        if "=" not in part:
+            raise ValueError(f"column mapping {part!r} should look like 'Header in file=our_column'")
+        src, dst = part.split("=", 1)
+        mapping[src.strip()] = dst.strip()
+    return mapping
+
+
+def detect_encoding(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = data[:4000]
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
+        return "utf-16-le"  # ASCII-heavy UTF-16 without a BOM
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
+        return "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1256"
+
+
+ENCODING_ALIASES = {"windows-1256": "cp1256", "utf8": "utf-8", "utf16": "utf-16", "utf-8-bom": "utf-8-sig"}
+
+
+def read_table(path: str | Path, *, required: Iterable[str], optional: Iterable[str] = (),
+               encoding: str | None = None, mapping: dict[str, str] | None = None) -> Table:
+    """Read a whole CSV or XLSX file into memory, checking its header.
+
+    Unknown columns are refused rather than ignored: a misspelt header would otherwise drop a
+    whole column of evidence without anyone noticing.
+    """
+    path = Path(path)
+    label = path.name
+    if not path.exists():
+        raise TableError([Problem(label, 0, "-", "file not found")])
+    data = path.read_bytes()
+    if not data.strip():
+        raise TableError([Problem(label, 0, "-", "file is empty")])
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        used_encoding, raw_rows = "xlsx", _xlsx_rows(data, label)
+    else:
+        used_encoding = ENCODING_ALIASES.get((encoding or "").lower(), encoding) or detect_encoding(data)
+        try:
+            text = data.decode(used_encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise TableError([Problem(label, 0, "-", f"cannot decode as {used_encoding}: {exc}")]) from exc
+        text = text.lstrip("\ufeff")
+        raw_rows = csv.reader(io.StringIO(text, newline=""))
+    rows_iter = iter(raw_rows)
+    try:
+        header_raw = next(rows_iter)
+    except StopIteration:
+        raise TableError([Problem(label, 0, "-", "file has no header row")]) from None
+    mapping = mapping or {}
+    header = [mapping.get(h.strip(), h.strip()) for h in header_raw]
+    required, optional = list(required), list(optional)
+    known = set(required) | set(optional)
+    problems = [Problem(label, 1, col, "required column is missing") for col in required if col not in header]
+    problems += [Problem(label, 1, col, f"unknown column (expected some of: {', '.join(required + optional)})")
+                 for col in header if col and col not in known]
+    dupes = {c for c in header if c and header.count(c) > 1}
+    problems += [Problem(label, 1, col, "column appears more than once") for col in sorted(dupes)]
+    unmapped = [src for src in mapping if src not in [h.strip() for h in header_raw]]
+    problems += [Problem(label, 1, src, "column named in the mapping is not in the file") for src in unmapped]
+    if problems:
+        raise TableError(problems)
+    table = Table(path=path, encoding=used_encoding, header=header, sha256=digest)
+    width = len(header)
+    for number, values in enumerate(rows_iter, start=2):
+        if not any(v.strip() for v in values):
+            continue  # blank lines carry nothing; spreadsheets end with many
+        if len(values) > width and any(v.strip() for v in values[width:]):
+            raise TableError([Problem(label, number, "-", f"row has {len(values)} cells but the header has {width}")])
+        values = list(values[:width]) + [""] * (width - len(values))
+        table.rows.append((number, {h: v.strip() for h, v in zip(header, values) if h}))
+    return table
+
+
+def _xlsx_rows(data: bytes, label: str) -> Iterator[list[str]]:
+    import datetime as dt
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise TableError([Problem(label, 0, "-", f"not a readable XLSX workbook: {exc}")]) from exc
+    # Only the first sheet: a hidden second tab of a spreadsheet once leaked thousands of names.
+    sheet = book.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        cells = []
+        for v in values:
+            if v is None:
+                cells.append("")
+            elif isinstance(v, dt.datetime):
+                cells.append(v.date().isoformat() if v.time() == dt.time(0) else v.isoformat())
+            elif isinstance(v, dt.date):
+                cells.append(v.isoformat())
+            elif isinstance(v, float) and v.is_integer():
+                cells.append(str(int(v)))
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    book.close()
+    return iter(rows)
