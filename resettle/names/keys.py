@@ -39,6 +39,7 @@ _SUFFIXES = {"ulla", "alla", "illa", "ula", "ala", "ila", "la", "lla", "din", "u
 _SUN_ABD = re.compile(r"^abd(?:[aiu]?[lrsznd]|[aiu]sh)?(?=[a-z$]{3,})")
 
 
+@functools.lru_cache(maxsize=100_000)
 def fold_token(token: str) -> str:
     """Rule-based folding of one Latin token so romanisation variants meet."""
     t = token.lower()
@@ -115,6 +116,7 @@ def _join_compounds(tokens: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=100_000)
 def _canonical(folded: str) -> str:
     latin, _, _, _ = _tables()
     return latin.get(folded, folded)
@@ -144,17 +146,31 @@ def name_tokens(text: str | None) -> list[str]:
     """Canonical tokens of a name, in written order, titles dropped."""
     if not text:
         return []
+    return list(_name_tokens(text))
+
+
+_ARABIC_RUN = re.compile(
+    r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+"
+    r"(?:\s+[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+)*"
+    r"|[^\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+"
+)
+
+
+# Names repeat a lot across HR lists (same given name, same father), so whole names are cached.
+@functools.lru_cache(maxsize=300_000)
+def _name_tokens(text: str) -> tuple[str, ...]:
     _, _, titles, _ = _tables()
     tokens: list[str] = []
     # Mixed text is handled run by run so "Mohammad حسین" works.
-    for run in re.findall(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+(?:\s+[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+)*|[^\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+", text):
+    runs = [text] if text.isascii() else _ARABIC_RUN.findall(text)
+    for run in runs:
         if detect_script(run) == "arabic":
             tokens.extend(_arabic_tokens(run))
         else:
             folded = [fold_token(w) for w in normalise_latin(run).split()]
             folded = [f for f in folded if f and f not in titles]
             tokens.extend(_canonical(t) for t in _join_compounds(folded))
-    return [t for t in tokens if t]
+    return tuple(t for t in tokens if t)
 
 
 def name_key(text: str | None, order_independent: bool = False) -> str:
@@ -168,6 +184,7 @@ def name_key(text: str | None, order_independent: bool = False) -> str:
 _VOWELS = re.compile(r"[aiuwy]")
 
 
+@functools.lru_cache(maxsize=100_000)
 def skeleton(token: str) -> str:
     """Consonant skeleton of a canonical token: where Dari script (no short vowels) meets Latin.
 
