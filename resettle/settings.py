@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 
@@ -12,9 +15,11 @@ from resettle import config
 config.load_env_file()
 
 BASE_DIR = config.REPO_DIR
-DATA_DIR = config.data_dir()
+TESTING = os.environ.get("RESETTLE_TESTING", "0") == "1" or "pytest" in sys.modules
+# Tests never touch the live data folder: they get a scratch one of their own.
+DATA_DIR = (Path(tempfile.mkdtemp(prefix="resettle-test-")) if TESTING and "RESETTLE_DATA_DIR" not in os.environ
+            else config.data_dir())
 DEBUG = os.environ.get("RESETTLE_DEBUG", "0") == "1"
-TESTING = os.environ.get("RESETTLE_TESTING", "0") == "1"
 
 SECRET_KEY = os.environ.get("RESETTLE_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -97,6 +102,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # A file, not memory, so the security tests can read the bytes an attacker would see.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

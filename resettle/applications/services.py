@@ -165,9 +165,13 @@ def _parse_application(label: str, external_id: str, rows: list[tuple[int, dict]
     number, row = principal_rows[0]
     for other_number, other in rows:
         if other_number != number:
-            for column in _CLAIM_COLUMNS + ("pathway", "received_on"):
+            for column in _CLAIM_COLUMNS:
                 if other.get(column):
                     bad(other_number, column, "belongs on the principal's row only")
+            # Spreadsheets often repeat the case's own fields on every row: fine if they agree.
+            for column in ("pathway", "received_on", "channel"):
+                if other.get(column) and other[column] != row.get(column):
+                    bad(other_number, column, f"{other[column]!r} differs from the principal's row ({row.get(column)!r})")
     if not row.get("pathway"):
         bad(number, "pathway", "is empty; name the pathway applied under (e.g. nz-afghan-2021)")
     received = None

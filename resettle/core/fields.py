@@ -32,8 +32,19 @@ class Sealed:
     def __repr__(self) -> str:
         return "<Sealed>"
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sealed) and other.token == self.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
 
 class _EncryptedAttribute(DeferredAttribute):
+    # A data descriptor (it defines __set__), so reads come here even when the instance dict
+    # holds the sealed value, which is what lets us open it on first access.
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance, cls=None):
         if instance is None:
             return self

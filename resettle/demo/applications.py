@@ -304,6 +304,7 @@ class Applications:
         src = SOURCE_BY_NAME[spell.source]
         start = spell.start + timedelta(days=rng.randint(-120, 60))
         end = spell.end + timedelta(days=rng.randint(-60, 120))
+        end = max(end, start)  # a misremembered date still makes a period, as the intake form requires
         unit = spell.unit
         roll = rng.random()
         if unit == "nz_prt_bamyan" and roll < 0.25:

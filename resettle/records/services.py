@@ -45,12 +45,22 @@ def _places():
     return places
 
 
+def infer_employer(source_name: str) -> str:
+    """'nzdf-prt-bamyan' -> nzdf: try the name, then ever shorter leading parts of it."""
+    words = source_name.replace("-", " ").replace("_", " ").split()
+    for n in range(len(words), 0, -1):
+        employer = _places().canonical_employer(" ".join(words[:n]))
+        if employer and employer != "other":
+            return employer
+    return "other"
+
+
 @transaction.atomic
 def source_get_or_create(*, name: str, employer: str | None = None, actor=None) -> RecordSource:
     source = RecordSource.objects.filter(name=name).first()
     if source:
         return source
-    employer = employer or _places().canonical_employer(name) or "other"
+    employer = employer or infer_employer(name)
     source = RecordSource.objects.create(name=name, employer=employer)
     record_event(actor=actor, action="records.source_created", target=source, details={"employer": employer})
     return source
@@ -119,7 +129,7 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
                        encoding=encoding, mapping=mapping)
     existing_source = RecordSource.objects.filter(name=source_name).first()
     default_employer = (existing_source.employer if existing_source
-                        else employer or _places().canonical_employer(source_name) or "other")
+                        else employer or infer_employer(source_name))
     problems: list[Problem] = []
     cleaned: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}

@@ -1,0 +1,36 @@
+# Two commands on a fresh Debian machine with Python 3.11:
+#   make run    the system with demo data at http://127.0.0.1:8000
+#   make test   every test, on SQLite and PostgreSQL
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install system-deps bench demo clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+system-deps:
+	scripts/install-system-deps.sh
+
+run: install
+	$(PY) -m resettle init-secrets
+	$(PY) -m resettle migrate --no-input -v 0
+	$(PY) -m resettle demo-data
+	$(PY) -m resettle db_worker & echo $$! > data/worker.pid
+	trap 'kill $$(cat data/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	  RESETTLE_SECURE_COOKIES=0 $(PY) -m resettle runserver --insecure $(HOST)
+
+test: install system-deps
+	scripts/test.sh
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info
