@@ -64,6 +64,8 @@ class Applications:
         self.apps: list[_App] = []
         self._passports: dict[str, str] = {}
         self._principal_names: dict[int, str] = {}  # seq -> principal's name as written
+        self._bamyan_2012: list[_App] = []   # genuine 2012 applications (re-application sources)
+        self._online_2021: list[_App] = []   # genuine 2021 web/e-mail applications (duplicate sources)
         self._nz = [p for p in staff if any(s.source in NZ_SOURCES for s in p.spells)]
 
     def build(self) -> tuple[list[dict], list[dict]]:
@@ -123,6 +125,10 @@ class Applications:
         app = _App(len(self.apps), person, kind, pathway, received, channel, claim,
                    claimed_person=claimed_person, duplicate_of=duplicate_of)
         self.apps.append(app)
+        if kind == GENUINE and pathway == BAMYAN_2012:
+            self._bamyan_2012.append(app)
+        elif kind == GENUINE and channel in ("web", "email"):
+            self._online_2021.append(app)
         return app
 
     def genuine(self, person: Person) -> None:
@@ -134,20 +140,17 @@ class Applications:
         self.add(person, GENUINE, pathway, claim, claimed_person=person)
 
     def duplicate(self) -> None:
-        firsts = [a for a in self.apps if a.kind == GENUINE and a.pathway == AFGHAN_2021
-                  and a.channel in ("web", "email")]
-        if not firsts:
+        if not self._online_2021:
             return self.no_record()
-        first = self.rng.choice(firsts)
+        first = self.rng.choice(self._online_2021)
         other = "email" if first.channel == "web" else "web"
         self.add(first.person, DUPLICATE, AFGHAN_2021, first.claim, claimed_person=first.claimed_person,
                  duplicate_of=first, channel=other)
 
     def reapplication(self) -> None:
-        earlier = [a for a in self.apps if a.kind == GENUINE and a.pathway == BAMYAN_2012]
-        if not earlier:
+        if not self._bamyan_2012:
             return self.no_record()
-        first = self.rng.choice(earlier)
+        first = self.rng.choice(self._bamyan_2012)
         self.add(first.person, REAPPLICATION, AFGHAN_2021, first.claim,
                  claimed_person=first.person, duplicate_of=first)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -126,9 +128,14 @@ class Person:
     married: bool = False
 
 
-def _weighted(rng: random.Random, pairs) -> str:
-    names = [p[0] for p in pairs]
-    return rng.choices(names, weights=[p[1] for p in pairs])[0]
+@functools.lru_cache(maxsize=None)
+def _cumulative(pairs: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    return [p[0] for p in pairs], list(itertools.accumulate(p[1] for p in pairs))
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
+    names, cum = _cumulative(pairs)
+    return rng.choices(names, cum_weights=cum)[0]
 
 
 def _rand_date(rng: random.Random, lo: date, hi: date) -> date:
@@ -219,9 +226,10 @@ class World:
     def pick_name(self, gender: str | None, group: str) -> str:
         key = (gender, group)
         if key not in self._pools:
-            self._pools[key] = self.names.pool(gender=gender, group=group)
-        names, weights = self._pools[key]
-        return self.rng.choices(names, weights=weights)[0]
+            names, weights = self.names.pool(gender=gender, group=group)
+            self._pools[key] = names, list(itertools.accumulate(weights))
+        names, cum = self._pools[key]
+        return self.rng.choices(names, cum_weights=cum)[0]
 
     def new_person(self, *, gender: str, group: str, birth: date, surname: str | None = None,
                    father: str | None = None, grandfather: str | None = None,
@@ -247,7 +255,7 @@ class World:
 
     def staff(self) -> list[Person]:
         rng = self.rng
-        shares = [(s.name, s.share) for s in SOURCES]
+        shares = tuple((s.name, s.share) for s in SOURCES)
         staff = []
         for _ in range(self.staff_count):
             src = SOURCE_BY_NAME[_weighted(rng, shares)]
@@ -265,7 +273,7 @@ class World:
                     again.role = person.spells[-1].role if rng.random() < 0.7 else again.role
                     person.spells.append(again)
             if rng.random() < 0.10:  # also worked for another nation's or agency's unit
-                other = SOURCE_BY_NAME[_weighted(rng, [p for p in shares if p[0] != src.name])]
+                other = SOURCE_BY_NAME[_weighted(rng, tuple(p for p in shares if p[0] != src.name))]
                 person.spells.append(self.spell(other, _rand_date(rng, other.start, other.end - timedelta(days=60))))
             staff.append(person)
         return staff
@@ -338,7 +346,7 @@ class World:
         rng = self.rng
         family: list[tuple[str, Person]] = []
         age = (on - person.birth).days / 365.25
-        married_p = 0.83 if age >= 25 else (0.5 if age >= 20 else 0.1)
+        married_p = 0.82 if age >= 25 else (0.5 if age >= 20 else 0.1)
         if rng.random() < married_p:
             person.married = True
             spouse_gender = "female" if person.gender == "male" else "male"
@@ -350,7 +358,7 @@ class World:
             father, mother = (person, spouse) if person.gender == "male" else (spouse, person)
             first = max(father.birth + timedelta(days=20 * 365), mother.birth + timedelta(days=17 * 365))
             last = min(on - timedelta(days=30), mother.birth + timedelta(days=45 * 365))
-            wanted = rng.choices(range(7), weights=(32, 28, 18, 10, 6, 4, 2))[0]
+            wanted = rng.choices(range(7), weights=(34, 28, 17, 10, 6, 3, 2))[0]
             births = sorted(_rand_date(rng, first, last) for _ in range(wanted)) if first < last else []
             for born in births:
                 child = self.new_person(
