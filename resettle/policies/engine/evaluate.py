@@ -309,3 +309,26 @@ def evaluate(policy: Policy, situation: Situation | dict, version: Version | str
                   [asdict(s) for s in version.sources],
                   {r.id: tri.STATUS[st] for r, st in zip(rules, rule_status)})
 
+
+
+def situations_table(situations: list[Situation]) -> PeriodTable:
+    """Many situations as one grouped table (group i = situation i), for simulation over
+    applications with the same criteria code the single evaluation uses."""
+    emp, group = [], []
+    for g, s in enumerate(situations):
+        emp.extend(s.employment)
+        group.extend([g] * len(s.employment))
+    keys = sorted({k for s in situations for k in s.principal if k not in PRINCIPAL_RESERVED})
+    return PeriodTable(
+        n_groups=len(situations),
+        employer=Column.from_values(e.get("employer") for e in emp),
+        unit=Column.from_values(e.get("unit") for e in emp),
+        role=Column.from_values(e.get("role") for e in emp),
+        location=Column.from_values(e.get("location") for e in emp),
+        verification=Column.from_values(e.get("verification") for e in emp),
+        start=np.array([to_ordinal(e["start"]) for e in emp], dtype=np.int64),
+        end=np.array([to_ordinal(e["end"], end=True) for e in emp], dtype=np.int64),
+        reference=np.array([s.reference_date.toordinal() for s in situations], dtype=np.int64),
+        group=np.array(group, dtype=np.int64),
+        attributes={k: Column.from_values(s.principal.get(k) for s in situations) for k in keys},
+    )
