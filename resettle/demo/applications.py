@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from resettle.demo.names import load_aliases
 from resettle.demo.world import (
     AFGHAN_2021,
     BAMYAN_2012,
@@ -32,13 +33,7 @@ from resettle.demo.world import (
 # Shares of each kind among applications; the rest of the population never applies.
 KIND_SHARES = ((GENUINE, 58), (DUPLICATE, 8), (REAPPLICATION, 4), (RELATIVE, 8), (NAMESAKE, 8),
                (NO_RECORD, 14))
-ALIASES = {
-    "nz_prt_bamyan": ("NZ PRT", "PRT Bamyan", "PRT Bamiyan", "NZPRT Bamiyan", "Kiwi Base",
-                      "Task Force Bamyan"),
-    "interpreter": ("terp", "linguist", "language assistant", "translator", "ترجمان", "مترجم"),
-    "bamyan": ("Bamiyan", "Bamian", "بامیان"),
-    "kabul": ("کابل",),
-}
+ALIASES = load_aliases()
 # The 2012 package covered staff employed by the PRT (or NZ Police in Bamyan) after Dec 2010.
 BAMYAN_2012_SINCE = date(2010, 12, 1)
 

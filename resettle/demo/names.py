@@ -123,3 +123,15 @@ class NameTable:
                 names.append(e.name)
                 weights.append(e.weight)
         return names, weights
+
+
+def load_aliases(path: Path = DATA_DIR / "aliases.csv") -> dict[str, tuple[str, ...]]:
+    """Canonical value -> the free-text forms applicants write for it."""
+    aliases: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh), start=2):
+            for col in ("field", "canonical", "alias", "source"):
+                if not (row.get(col) or "").strip():
+                    raise NameTableError(f"{path.name} row {row_no}: field '{col}' is empty")
+            aliases.setdefault(row["canonical"].strip(), []).append(row["alias"].strip())
+    return {k: tuple(v) for k, v in aliases.items()}
