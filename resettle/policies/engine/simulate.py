@@ -390,27 +390,30 @@ def chart(result: SimulationResult | Comparison, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     sims = [result.left, result.right] if isinstance(result, Comparison) else [result]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5.2))
     width = 0.8 / len(sims)
+    # one slot per outcome id across both policies, so the same outcome lines up
+    ids: list[str] = []
+    for sim in sims:
+        ids += [e.rule_id for e in sim.estimates if e.rule_id not in ids]
     for k, sim in enumerate(sims):
-        ests = sim.estimates
-        x = np.arange(len(ests)) if len(sims) == 1 else np.arange(len(ests))
-        mid = np.array([e.principals[1] for e in ests])
-        err = np.array([[e.principals[1] - e.principals[0] for e in ests], [e.principals[2] - e.principals[1] for e in ests]])
+        ests = {e.rule_id: e for e in sim.estimates}
+        slots = [i for i, rid in enumerate(ids) if rid in ests]
+        es = [ests[ids[i]] for i in slots]
+        mid = np.array([e.principals[1] for e in es])
+        err = np.array([[e.principals[1] - e.principals[0] for e in es],
+                        [e.principals[2] - e.principals[1] for e in es]]).reshape(2, len(es))
         name = f"{sim.policy}@{sim.version}"
-        positions = x + k * width if len(sims) > 1 else x
-        ax1.bar(positions, mid, width=width, yerr=err, capsize=4, label=name)
-        for pos, e in zip(positions, ests):
-            ax1.text(pos, 0, e.rule_id, rotation=90, va="bottom", ha="center", fontsize=7, color="white")
+        ax1.bar(np.array(slots) + (k - (len(sims) - 1) / 2) * width, mid, width=width, yerr=err,
+                capsize=4, label=name)
         years = [r for r in sim.breakdowns.get("year", []) if r["year"] != "unknown"]
         if years:
-            offer_ids = [e.rule_id for e in ests]
-            ax2.plot([int(r["year"]) for r in years], [sum(r.get(i, 0) for i in offer_ids) for r in years],
+            ax2.plot([int(r["year"]) for r in years], [sum(r.get(i, 0) for i in ests) for r in years],
                      marker="o", label=f"{name}: offer or referral")
             ax2.plot([int(r["year"]) for r in years], [r.get(UNKNOWN_CATEGORY, 0) for r in years],
                      linestyle="--", label=f"{name}: unknown")
+    ax1.set_xticks(np.arange(len(ids)), ids, rotation=20, ha="right", fontsize=8)
     ax1.set_title("Estimated principals per outcome (median, 90% interval)")
-    ax1.set_xticks([])
     ax1.set_ylabel("principals")
     ax1.legend(fontsize=8)
     ax2.set_title("Candidates by first year of service")

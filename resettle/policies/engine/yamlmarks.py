@@ -61,6 +61,14 @@ def _loader_for(path: str | Path) -> type[yaml.SafeLoader]:
         out.lines = [child.start_mark.line + 1 for child in node.value]
         return out
 
+    def timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as exc:
+            raise PolicyFileError(path, node.start_mark.line + 1,
+                                  f"not a valid date {node.value!r}: {exc}") from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, sequence)
     return Loader

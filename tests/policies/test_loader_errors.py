@@ -1,0 +1,150 @@
+"""Invalid policy files are rejected naming the file, the line and the reason."""
+
+import textwrap
+
+import pytest
+
+from resettle.policies.engine import PolicyFileError, load_policy
+
+GOOD = textwrap.dedent("""\
+    title: Test pathway
+    versions:
+      - id: v1
+        effective_from: 2020-01-01
+        effective_until: 2020-12-31
+        sources:
+          - {id: S1, url: https://example.org/s1}
+        criteria:
+          terp:
+            type: employment
+            role: [interpreter]
+        outcomes:
+          - id: offer
+            when: terp
+            outcome: offer
+            offers: [resettlement]
+      - id: v2
+        effective_from: 2021-01-01
+        sources:
+          - {id: S1, url: https://example.org/s1}
+        criteria:
+          terp:
+            type: employment
+            role: [interpreter]
+        outcomes:
+          - id: offer
+            when: terp
+            outcome: offer
+            offers: [resettlement]
+    """)
+
+
+def load(tmp_path, text, name="test-policy.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_policy(path)
+
+
+def error(tmp_path, text, name="test-policy.yaml") -> PolicyFileError:
+    with pytest.raises(PolicyFileError) as exc:
+        load(tmp_path, text, name)
+    assert str(exc.value).startswith(str(tmp_path / name))
+    return exc.value
+
+
+def test_good_file_loads(tmp_path):
+    p = load(tmp_path, GOOD)
+    assert [v.id for v in p.versions] == ["v1", "v2"]
+
+
+def test_unknown_key_names_its_line(tmp_path):
+    e = error(tmp_path, GOOD.replace("        role: [interpreter]\n", "        role: [interpreter]\n        colour: red\n", 1))
+    assert e.line == 12 and "unknown key 'colour'" in e.reason
+
+
+def test_unknown_criterion_type(tmp_path):
+    e = error(tmp_path, GOOD.replace("type: employment", "type: employmnet", 1))
+    assert e.line == 10 and "unknown criterion type 'employmnet'" in e.reason
+
+
+def test_unknown_vocabulary_value(tmp_path):
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "role: [interpeter]", 1))
+    assert e.line == 11 and "unknown role 'interpeter'" in e.reason
+
+
+def test_bad_date(tmp_path):
+    e = error(tmp_path, GOOD.replace("effective_from: 2020-01-01", "effective_from: 2020-13-01", 1))
+    assert e.line == 4 and "2020-13-01" in e.reason
+
+
+def test_bad_relative_date(tmp_path):
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "role: [interpreter]\n        employed_on: reference_date - 2 fortnights", 1))
+    assert e.line == 12 and "not a date" in e.reason
+
+
+def test_overlapping_versions(tmp_path):
+    e = error(tmp_path, GOOD.replace("effective_from: 2021-01-01", "effective_from: 2020-06-01", 1))
+    assert e.line == 17 and "overlaps version 'v1'" in e.reason
+
+
+def test_open_ended_version_followed_by_another_overlaps(tmp_path):
+    e = error(tmp_path, GOOD.replace("    effective_until: 2020-12-31\n", "", 1))
+    assert "overlaps" in e.reason
+
+
+def test_version_ending_before_it_starts(tmp_path):
+    e = error(tmp_path, GOOD.replace("effective_until: 2020-12-31", "effective_until: 2019-12-31", 1))
+    assert e.line == 5 and "ends" in e.reason
+
+
+def test_duplicate_key(tmp_path):
+    e = error(tmp_path, GOOD.replace("    effective_from: 2020-01-01\n", "    effective_from: 2020-01-01\n    effective_from: 2020-02-01\n", 1))
+    assert e.line == 5 and "duplicate key 'effective_from'" in e.reason
+
+
+def test_when_refers_to_unknown_criterion(tmp_path):
+    e = error(tmp_path, GOOD.replace("when: terp", "when: {any: [terp, driver]}", 1))
+    assert e.line == 14 and "unknown criterion 'driver'" in e.reason
+
+
+def test_offer_without_offers(tmp_path):
+    e = error(tmp_path, GOOD.replace("        offers: [resettlement]\n", "", 1))
+    assert "lists no 'offers'" in e.reason
+
+
+def test_unknown_outcome(tmp_path):
+    e = error(tmp_path, GOOD.replace("outcome: offer\n", "outcome: maybe\n", 1))
+    assert e.line == 15 and "'maybe'" in e.reason
+
+
+def test_missing_sources(tmp_path):
+    e = error(tmp_path, GOOD.replace("    sources:\n      - {id: S1, url: https://example.org/s1}\n", "", 1))
+    assert "missing required key 'sources'" in e.reason
+
+
+def test_source_reference_must_exist(tmp_path):
+    e = error(tmp_path, GOOD.replace("        type: employment\n", "        type: employment\n        source: S9\n", 1))
+    assert e.line == 11 and "'S9'" in e.reason
+
+
+def test_unused_criterion(tmp_path):
+    extra = "      driver:\n        type: employment\n        role: [driver]\n"
+    e = error(tmp_path, GOOD.replace("    outcomes:\n", extra + "    outcomes:\n", 1))
+    assert e.line == 12 and "not used" in e.reason
+
+
+def test_file_name_must_match_id(tmp_path):
+    e = error(tmp_path, "id: other\n" + GOOD)
+    assert e.line == 1 and "must match the file name" in e.reason
+
+
+def test_invalid_yaml_reports_line(tmp_path):
+    e = error(tmp_path, GOOD.replace("  - id: v2\n", "  - id: v2\n    bad: [\n", 1))
+    assert e.line is not None and "not valid YAML" in e.reason
+
+
+def test_structure_errors(tmp_path):
+    e = error(tmp_path, "title: x\nversions: 3\n")
+    assert e.line == 2 and "must be a list" in e.reason
+    e = error(tmp_path, "- just\n- a list\n")
+    assert "mapping" in e.reason
