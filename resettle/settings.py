@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "resettle.verification",
     "resettle.policies",
     "resettle.demo",
+    "resettle.exports",
+    "resettle.notifications",
 ]
 
 MIDDLEWARE = [
