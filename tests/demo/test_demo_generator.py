@@ -7,6 +7,8 @@ from datetime import date
 
 import jdatetime
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resettle.demo import generate
 from resettle.demo.names import NameTable
@@ -310,3 +312,48 @@ def test_claims_use_unit_aliases_and_crib_rotations(medium):
     units = {r["claimed_unit"] for r in principals(medium).values()}
     assert any(re.fullmatch(r"CRIB ([1-9]|1\d|20)", u) for u in units)
     assert units & {"Kiwi Base", "PRT Bamiyan", "PRT Bamyan", "NZ PRT", "NZPRT Bamiyan", "Task Force Bamyan"}
+
+
+def build_world(seed, scale):
+    from resettle.demo.applications import Applications
+    from resettle.demo.world import World
+
+    world = World(seed, scale)
+    staff = world.staff()
+    world.record_files(staff)
+    apps = Applications(world, staff)
+    apps.build()
+    return apps.apps
+
+
+def test_namesakes_share_the_name_but_not_the_father():
+    namesakes = [a for a in build_world(3, 0.5) if a.kind == "namesake"]
+    assert namesakes
+    for app in namesakes:
+        worker = app.claimed_person
+        assert (app.person.given, app.person.surname) == (worker.given, worker.surname)
+        assert app.person.father != worker.father
+        assert not app.person.spells and worker.spells
+
+
+def test_relatives_claim_a_brothers_or_fathers_service():
+    relatives = [a for a in build_world(3, 0.5) if a.kind == "relative_claim"]
+    assert relatives
+    for app in relatives:
+        worker = app.claimed_person
+        brother = app.person.father == worker.father and app.person.grandfather == worker.grandfather
+        son = app.person.father == worker.given and app.person.grandfather == worker.father
+        assert brother or son
+        assert not app.person.spells and app.claim in worker.spells
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(min_value=0, max_value=2**31), st.sampled_from([0.01, 0.03]))
+def test_any_seed_gives_repeatable_well_formed_files(tmp_path_factory, seed, scale):
+    first = generate(tmp_path_factory.mktemp("a"), seed=seed, scale=scale)
+    second = generate(tmp_path_factory.mktemp("b"), seed=seed, scale=scale)
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(all_files(first), all_files(second)))
+    rows = read(first.applications)[1]
+    per_app = Counter(r["application_id"] for r in rows if r["relationship"] == "principal")
+    assert set(per_app.values()) == {1}
+    assert set(per_app) == {r["application_id"] for r in rows}
