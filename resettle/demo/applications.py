@@ -24,8 +24,8 @@ from resettle.demo.world import (
     Spell,
     Spelling,
     World,
-    _rand_date,
-    _weighted,
+    rand_date,
+    weighted,
     crib_for,
     solar_hijri,
 )
@@ -70,7 +70,7 @@ class Applications:
         rng.shuffle(nz_staff)
         rng.shuffle(other_staff)
         total = self.world.application_count
-        kinds = [_weighted(rng, KIND_SHARES) for _ in range(total)]
+        kinds = [weighted(rng, KIND_SHARES) for _ in range(total)]
         # Genuine applications come first so duplicates and re-applications have something to copy.
         kinds.sort(key=lambda k: k not in (GENUINE,))
         for kind in kinds:
@@ -108,13 +108,13 @@ class Applications:
             channel: str | None = None) -> _App:
         rng = self.rng
         if pathway == BAMYAN_2012:
-            received = _rand_date(rng, date(2012, 10, 15), date(2013, 6, 30))
+            received = rand_date(rng, date(2012, 10, 15), date(2013, 6, 30))
             channel = channel or ("paper" if rng.random() < 0.6 else "email")
         else:
             late = rng.random() < 0.05
-            received = (_rand_date(rng, EVACUATION_DEADLINE + timedelta(days=1), date(2021, 8, 29))
-                        if late else _rand_date(rng, EVACUATION_OPEN, EVACUATION_DEADLINE))
-            channel = channel or _weighted(rng, (("web", 65), ("email", 30), ("import", 5)))
+            received = (rand_date(rng, EVACUATION_DEADLINE + timedelta(days=1), date(2021, 8, 29))
+                        if late else rand_date(rng, EVACUATION_OPEN, EVACUATION_DEADLINE))
+            channel = channel or weighted(rng, (("web", 65), ("email", 30), ("import", 5)))
         if duplicate_of is not None:
             received = max(received, duplicate_of.received)
         app = _App(len(self.apps), person, kind, pathway, received, channel, claim,
@@ -175,19 +175,19 @@ class Applications:
                                      surname_known=False, father=father)
         spell = next(s for s in worker.spells if s.source in NZ_SOURCES)
         claim = Spell(spell.source, spell.role, spell.unit, spell.location,
-                      _rand_date(rng, SOURCE_BY_NAME[spell.source].start, spell.end), spell.end)
+                      rand_date(rng, SOURCE_BY_NAME[spell.source].start, spell.end), spell.end)
         self.add(applicant, NAMESAKE, AFGHAN_2021, claim, claimed_person=worker)
 
     def no_record(self) -> None:
         rng, world = self.rng, self.world
-        src = SOURCE_BY_NAME[_weighted(rng, (("nzdf-prt-bamyan", 70), ("nz-police-bamyan", 15),
+        src = SOURCE_BY_NAME[weighted(rng, (("nzdf-prt-bamyan", 70), ("nz-police-bamyan", 15),
                                                ("nz-embassy-kabul", 15)))]
-        start = _rand_date(rng, src.start, src.end - timedelta(days=120))
-        claim = Spell(src.name, _weighted(rng, src.roles), _weighted(rng, src.units),
-                      _weighted(rng, src.locations), start,
+        start = rand_date(rng, src.start, src.end - timedelta(days=120))
+        claim = Spell(src.name, weighted(rng, src.roles), weighted(rng, src.units),
+                      weighted(rng, src.locations), start,
                       min(src.end, start + timedelta(days=rng.randint(90, 1500))))
-        group = _weighted(rng, src.groups)
-        birth = _rand_date(rng, date(1960, 1, 1), date(1998, 12, 31))
+        group = weighted(rng, src.groups)
+        birth = rand_date(rng, date(1960, 1, 1), date(1998, 12, 31))
         applicant = world.new_person(gender="male", group=group, birth=birth)
         self.add(applicant, NO_RECORD, AFGHAN_2021, claim)
 
@@ -223,8 +223,8 @@ class Applications:
             family = family[:-1]  # the second filing forgot someone
         base = {"application_id": app.application_id, "pathway": app.pathway,
                 "received_on": app.received.isoformat(), "channel": app.channel}
-        principal = dict(base, **self.person_fields(person, app, names, fathers, "principal"))
-        principal["full_name"] = names.full(person, with_surname=with_surname)
+        principal = dict(base, **self.person_fields(person, app, names, fathers, "principal",
+                                                     with_surname=with_surname))
         self._principal_names[app.seq] = principal["full_name"]
         principal["marital_status"] = "married" if any(r == "spouse" for r, _ in family) else \
             rng.choice(("single", "single", "single", "widowed"))
@@ -249,13 +249,15 @@ class Applications:
         return rows, [m for _, m in family]
 
     def person_fields(self, member: Person, app: _App, names: Spelling, fathers: Spelling,
-                      relationship: str) -> dict:
+                      relationship: str, with_surname: bool | None = None) -> dict:
         rng = self.rng
+        if with_surname is None:
+            with_surname = rng.random() > 0.1
         on = app.received
         age = (on - member.birth).days / 365.25
         fields = {
             "relationship": relationship,
-            "full_name": names.full(member, with_surname=rng.random() > 0.1),
+            "full_name": names.full(member, with_surname=with_surname),
             "father_name": fathers.word(member.father),
             "grandfather_name": fathers.word(member.grandfather) if rng.random() < 0.35 else "",
             "birth_date": self.birth_date(member, rng, child=relationship == "child"),

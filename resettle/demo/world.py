@@ -125,7 +125,6 @@ class Person:
     family: list[tuple[str, "Person"]] | None = None  # (relationship, member), drawn lazily
     tazkira: str = ""
     phone: str = ""
-    married: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -133,12 +132,12 @@ def _cumulative(pairs: tuple[tuple[str, float], ...]) -> tuple[list[str], list[f
     return [p[0] for p in pairs], list(itertools.accumulate(p[1] for p in pairs))
 
 
-def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
+def weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
     names, cum = _cumulative(pairs)
     return rng.choices(names, cum_weights=cum)[0]
 
 
-def _rand_date(rng: random.Random, lo: date, hi: date) -> date:
+def rand_date(rng: random.Random, lo: date, hi: date) -> date:
     return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
 
 
@@ -258,11 +257,11 @@ class World:
         shares = tuple((s.name, s.share) for s in SOURCES)
         staff = []
         for _ in range(self.staff_count):
-            src = SOURCE_BY_NAME[_weighted(rng, shares)]
-            group = _weighted(rng, src.groups)
+            src = SOURCE_BY_NAME[weighted(rng, shares)]
+            group = weighted(rng, src.groups)
             female_share = 0.12 if src.name == "nz-embassy-kabul" else 0.02
             gender = "female" if rng.random() < female_share else "male"
-            hired = _rand_date(rng, src.start, src.end - timedelta(days=60))
+            hired = rand_date(rng, src.start, src.end - timedelta(days=60))
             birth = hired - timedelta(days=rng.randint(18 * 365, 48 * 365))
             person = self.new_person(gender=gender, group=group, birth=birth)
             person.spells.append(self.spell(src, hired))
@@ -273,16 +272,16 @@ class World:
                     again.role = person.spells[-1].role if rng.random() < 0.7 else again.role
                     person.spells.append(again)
             if rng.random() < 0.10:  # also worked for another nation's or agency's unit
-                other = SOURCE_BY_NAME[_weighted(rng, tuple(p for p in shares if p[0] != src.name))]
-                person.spells.append(self.spell(other, _rand_date(rng, other.start, other.end - timedelta(days=60))))
+                other = SOURCE_BY_NAME[weighted(rng, tuple(p for p in shares if p[0] != src.name))]
+                person.spells.append(self.spell(other, rand_date(rng, other.start, other.end - timedelta(days=60))))
             staff.append(person)
         return staff
 
     def spell(self, src: Source, start: date) -> Spell:
         rng = self.rng
         end = min(src.end, start + timedelta(days=rng.randint(90, 4 * 365)))
-        return Spell(src.name, _weighted(rng, src.roles), _weighted(rng, src.units),
-                     _weighted(rng, src.locations), start, end)
+        return Spell(src.name, weighted(rng, src.roles), weighted(rng, src.units),
+                     weighted(rng, src.locations), start, end)
 
     def record_files(self, staff: list[Person]) -> dict[str, list[dict]]:
         rows: dict[str, list[dict]] = {}
@@ -348,7 +347,6 @@ class World:
         age = (on - person.birth).days / 365.25
         married_p = 0.82 if age >= 25 else (0.5 if age >= 20 else 0.1)
         if rng.random() < married_p:
-            person.married = True
             spouse_gender = "female" if person.gender == "male" else "male"
             gap = rng.randint(0, 10) if spouse_gender == "female" else -rng.randint(0, 8)
             spouse_birth = min(person.birth + timedelta(days=gap * 365 + rng.randint(-180, 180)),
@@ -359,7 +357,7 @@ class World:
             first = max(father.birth + timedelta(days=20 * 365), mother.birth + timedelta(days=17 * 365))
             last = min(on - timedelta(days=30), mother.birth + timedelta(days=45 * 365))
             wanted = rng.choices(range(7), weights=(34, 28, 17, 10, 6, 3, 2))[0]
-            births = sorted(_rand_date(rng, first, last) for _ in range(wanted)) if first < last else []
+            births = sorted(rand_date(rng, first, last) for _ in range(wanted)) if first < last else []
             for born in births:
                 child = self.new_person(
                     gender=rng.choice(("male", "female")), group=person.group, birth=born,
