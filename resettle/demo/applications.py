@@ -65,14 +65,14 @@ class Applications:
 
     def build(self) -> tuple[list[dict], list[dict]]:
         rng = self.rng
-        nz_staff = list(self.staff_with_nz())
+        nz_staff = list(self._nz)  # a copy: genuine applicants are popped from it
         other_staff = [p for p in self.staff if not any(s.source in NZ_SOURCES for s in p.spells)]
         rng.shuffle(nz_staff)
         rng.shuffle(other_staff)
         total = self.world.application_count
         kinds = [weighted(rng, KIND_SHARES) for _ in range(total)]
         # Genuine applications come first so duplicates and re-applications have something to copy.
-        kinds.sort(key=lambda k: k not in (GENUINE,))
+        kinds.sort(key=lambda k: k != GENUINE)
         for kind in kinds:
             if kind == GENUINE:
                 pool = other_staff if rng.random() < 0.08 and other_staff else nz_staff
@@ -83,9 +83,9 @@ class Applications:
             elif kind == REAPPLICATION:
                 self.reapplication()
             elif kind == RELATIVE:
-                self.relative(rng.choice(self.staff_with_nz()))
+                self.relative(rng.choice(self._nz))
             elif kind == NAMESAKE:
-                self.namesake(rng.choice(self.staff_with_nz()))
+                self.namesake(rng.choice(self._nz))
             else:
                 self.no_record()
         self.apps.sort(key=lambda a: (a.received, a.seq))
@@ -97,9 +97,6 @@ class Applications:
             rows.extend(app_rows)
             truth.append(self.truth_row(app, members))
         return rows, truth
-
-    def staff_with_nz(self) -> list[Person]:
-        return self._nz
 
     # --- kinds of application ----------------------------------------------------------------
 
@@ -241,11 +238,6 @@ class Applications:
         for relationship, member in family:
             row = dict(base, **self.person_fields(member, app, names, fathers, relationship))
             rows.append(row)
-        for row in rows:
-            for col in ("claimed_employer", "claimed_role", "claimed_unit", "claimed_location",
-                        "claimed_start", "claimed_end", "tazkira_number", "passport_number",
-                        "phone", "email", "grandfather_name", "marital_status", "dependent"):
-                row.setdefault(col, "")
         return rows, [m for _, m in family]
 
     def person_fields(self, member: Person, app: _App, names: Spelling, fathers: Spelling,

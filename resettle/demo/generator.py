@@ -66,7 +66,8 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict], *, encoding: st
         # Windows-1256 has no Farsi yeh; Dari typed on such systems uses the Arabic yeh and kaf.
         rows = [{k: v.replace("ی", "ي").replace("ک", "ك") for k, v in r.items()} for r in rows]
     with path.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        # Columns a row leaves out (claims on family rows, say) are written empty.
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n", restval="")
         writer.writeheader()
         writer.writerows(rows)
 
