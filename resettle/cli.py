@@ -14,9 +14,29 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resettle.settings")
     if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
-    from django.core.management import execute_from_command_line
+    if len(argv) > 2 and argv[1] == "help" and not argv[2].startswith("-"):
+        argv[2] = argv[2].replace("-", "_")
+    from django.core.management import ManagementUtility
 
-    execute_from_command_line(argv)
+    utility = ManagementUtility(argv)
+    if len(argv) == 1 or argv[1] in ("help", "--help", "-h") and len(argv) == 2:
+        sys.stdout.write(_main_help(utility) + "\n")
+        return
+    utility.execute()
+
+
+def _main_help(utility) -> str:
+    """Django's command list, with our own commands shown the way they are typed."""
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    ours = {name for name, app in get_commands().items() if app.startswith("resettle")}
+    lines = []
+    for line in utility.main_help_text().splitlines():
+        name = line.strip()
+        lines.append(line.replace(name, name.replace("_", "-")) if name in ours else line)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ TESTING = os.environ.get("RESETTLE_TESTING", "0") == "1" or "pytest" in sys.modu
 # Tests never touch the live data folder: they get a scratch one of their own.
 DATA_DIR = (Path(tempfile.mkdtemp(prefix="resettle-test-")) if TESTING and "RESETTLE_DATA_DIR" not in os.environ
             else config.data_dir())
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = os.environ.get("RESETTLE_DEBUG", "0") == "1"
 
 SECRET_KEY = os.environ.get("RESETTLE_SECRET_KEY", "")
