@@ -152,8 +152,9 @@ class Outcomes:
     first_unknown: np.ndarray
 
     @classmethod
-    def compute(cls, version: Version, table: PeriodTable) -> Outcomes:
-        table = assumed(table, version.assume)
+    def compute(cls, version: Version, table: PeriodTable, *, use_assumptions: bool = True) -> Outcomes:
+        if use_assumptions:
+            table = assumed(table, version.assume)
         values = criteria_values(version, table)
         chosen, first_unknown = select_outcomes(version, values, table.n_groups)
         rules = [*version.rules, version.otherwise]
