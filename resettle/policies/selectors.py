@@ -1,0 +1,79 @@
+"""Reads: evaluations, and the candidates a simulation runs over."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from django.db.models import QuerySet
+
+from resettle.applications.models import Application, Relationship
+from resettle.records.models import EmploymentRecord
+
+from . import engine
+from .engine.dates import MISSING
+from .engine.evaluate import Situation, situations_table
+from .engine.simulate import records_table
+from .engine.table import Column, PeriodTable
+from .facts import situation_for
+from .models import Evaluation
+
+
+def evaluations_for(application: Application) -> QuerySet[Evaluation]:
+    """Every evaluation of an application, oldest first (the history of decisions)."""
+    return Evaluation.objects.filter(application=application).order_by("created_at")
+
+
+def current_evaluation(application: Application) -> Evaluation | None:
+    return (Evaluation.objects.filter(application=application, superseded_by__isnull=True)
+            .order_by("-created_at").first())
+
+
+def employment_records_table(*, reference: date, employer: str | None = None) -> PeriodTable:
+    """All employment records as simulation candidates. Only canonical, unencrypted columns are
+    read, streamed in chunks."""
+    qs = EmploymentRecord.objects.all()
+    if employer:
+        qs = qs.filter(employer=employer)
+    rows = qs.values_list("id", "employer", "unit", "role", "location", "start_date", "end_date")
+    ids, emp, unit, role, loc, start, end = [], [], [], [], [], [], []
+    for rid, e, u, r, lo, s, en in rows.iterator(chunk_size=5000):
+        ids.append(str(rid))
+        emp.append(e)
+        unit.append(u)
+        role.append(r)
+        loc.append(lo)
+        start.append(s.toordinal() if s else MISSING)
+        end.append(en.toordinal() if en else MISSING)
+    return records_table(employer=Column.from_values(emp), unit=Column.from_values(unit),
+                         role=Column.from_values(role), location=Column.from_values(loc),
+                         start=np.array(start, dtype=np.int64), end=np.array(end, dtype=np.int64),
+                         reference=reference, ids=ids)
+
+
+def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list[int]]:
+    """Applications as simulation candidates (reference date = each one's received date), and
+    the family size (members other than the principal) of each, for the dependants estimate."""
+    qs = Application.objects.all().order_by("received_on")
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    situations, sizes, refs = [], [], []
+    for app in qs.iterator(chunk_size=500):
+        situations.append(Situation.from_dict(situation_for(app)))
+        sizes.append(app.members.exclude(relationship=Relationship.PRINCIPAL).count())
+        refs.append(app.reference)
+    table = situations_table(situations)
+    table.extra = {"ids": refs}
+    return table, sizes
+
+
+def policy_summaries() -> list[dict]:
+    """Policies and versions for listings (CLI and pages)."""
+    out = []
+    for p in engine.all_policies():
+        for v in p.versions:
+            out.append({"policy": p.id, "title": p.title, "jurisdiction": p.jurisdiction, "version": v.id,
+                        "version_title": v.title, "effective_from": v.effective_from,
+                        "effective_until": v.effective_until, "sources": [s.id for s in v.sources],
+                        "criteria": len(v.criteria), "outcomes": [r.id for r in [*v.rules, v.otherwise]]})
+    return out
