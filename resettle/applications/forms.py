@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from resettle.applications.models import Status
+
+ENCODINGS = [("", _("Detect")), ("utf-8", "UTF-8"), ("cp1256", "Windows-1256"), ("utf-16", "UTF-16")]
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    pathway = forms.ChoiceField(label=_("Pathway"), required=False)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=20)
+    name = forms.CharField(label=_("Name (exact, any spelling of the same key)"), required=False, max_length=200)
+
+    def __init__(self, *args, pathways=(), name_search=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any"))] + list(Status.choices)
+        self.fields["pathway"].choices = [("", _("Any"))] + [(p, p) for p in sorted(pathways)]
+        if not name_search:
+            del self.fields["name"]
+
+
+class ApplicationImportForm(forms.Form):
+    file = forms.FileField(label=_("Applications file (CSV or XLSX)"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

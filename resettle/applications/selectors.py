@@ -1,0 +1,202 @@
+"""What each staff member may read about cases: the one place the field and object rules live.
+
+Views, the API and the admin all come through here, so a rule cannot be forgotten in one of
+them. Object rule: a case is visible to its team and the staff assigned to it, and to roles
+with CASE_VIEW_ALL. Field rules: identity, contact details and family each need their own
+capability; reading any of them is written to the audit log by resettle.people.selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+
+from resettle.accounts import roles
+from resettle.accounts.permissions import can, require
+from resettle.applications.aggregates import suppress_small
+from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
+from resettle.audit.models import AuditEvent
+from resettle.audit.services import record_event
+from resettle.core.fields import digest
+from resettle.names.keys import name_key
+from resettle.people import selectors as people_selectors
+
+
+def _team_ids(user) -> list[int]:
+    profile = getattr(user, "staff_profile", None)
+    try:
+        return list(profile.teams.values_list("id", flat=True)) if profile else []
+    except Exception:  # a user without a staff profile belongs to no team
+        return []
+
+
+def case_scope(user) -> QuerySet[Application]:
+    """The object rule alone, without the capability check (for the admin's querysets)."""
+    if can(user, roles.CASE_VIEW_ALL):
+        return Application.objects.all()
+    in_scope = Application.objects.filter(Q(team_id__in=_team_ids(user)) | Q(assigned_to=user))
+    return Application.objects.filter(pk__in=in_scope.values("pk"))
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Cases the user may open; refused (and audited) for roles that may open none."""
+    require(user, roles.CASE_VIEW)
+    return case_scope(user)
+
+
+def is_visible(user, application: Application) -> bool:
+    return can(user, roles.CASE_VIEW) and case_scope(user).filter(pk=application.pk).exists()
+
+
+def name_digest(text: str) -> str:
+    return digest("person.name", name_key, text)
+
+
+def search_applications(user, *, status: str = "", pathway: str = "", reference: str = "",
+                        name: str = "") -> QuerySet[Application]:
+    """Filtered case list. A name search goes through the blind index only, needs the identity
+    capability, and is audited without the name searched for."""
+    qs = visible_applications(user)
+    if status:
+        qs = qs.filter(status=status)
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    if reference:
+        qs = qs.filter(reference__iexact=reference.strip())
+    if name.strip():
+        require(user, roles.PERSON_IDENTITY)
+        key = name_digest(name)
+        qs = qs.filter(members__person__full_name_index=key).distinct() if key else qs.none()
+        record_event(actor=user, action="person.name_searched", reason="case list search",
+                     details={"matches": qs.count()})
+    return qs.order_by("-received_on", "reference")
+
+
+def pathways(user) -> list[str]:
+    return list(visible_applications(user).order_by().values_list("pathway", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    employer: str
+    unit: str
+    role: str
+    location: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    verification_status: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    relationship: str
+    dependent: bool | None
+    identity: people_selectors.IdentityView | None
+    contacts: list[people_selectors.ContactView] | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case as this user may see it; a part the role may not see is None, never empty,
+    so templates and the API can tell "not allowed" from "nothing there"."""
+
+    id: str
+    reference: str
+    status: str
+    status_label: str
+    pathway: str
+    received_on: dt.date
+    channel: str
+    team: str
+    version: int
+    principal: MemberView | None
+    family: list[MemberView] | None
+    claims: list[ClaimView]
+    history: list[HistoryEntry]
+
+
+def get_application(user, application_id) -> Application:
+    """The case, if the user may open it; otherwise refused and audited (also when it does not
+    exist, so probing for references learns nothing)."""
+    require(user, roles.CASE_VIEW, target=("applications.application", str(application_id)))
+    application = case_scope(user).filter(pk=application_id).select_related("team").first()
+    if application is None:
+        record_event(actor=user, action="access.denied", target=("applications.application", str(application_id)),
+                     details={"capability": roles.CASE_VIEW, "why": "outside team and assignment"})
+        raise PermissionDenied("This case is not assigned to you or your team.")
+    return application
+
+
+def status_history(application: Application) -> list[HistoryEntry]:
+    events = AuditEvent.objects.filter(target_type="applications.application", target_id=str(application.pk),
+                                       action__in=["application.created", "application.status_changed"])
+    return [HistoryEntry(at=e.at, actor=e.actor_username, action=e.action, from_status=e.details.get("from", ""),
+                         to_status=e.details.get("to", Application._meta.get_field("status").default
+                                                 if e.action == "application.created" else ""),
+                         reason=e.reason) for e in events.order_by("seq")]
+
+
+def case_detail(user, application_id, *, reason: str) -> CaseView:
+    application = get_application(user, application_id)
+    members = list(Member.objects.filter(application=application).select_related("person"))
+    principal = next((m for m in members if m.relationship == Relationship.PRINCIPAL), None)
+    family = [m for m in members if m.relationship != Relationship.PRINCIPAL]
+    shown = ([principal] if principal else []) + (family if can(user, roles.PERSON_FAMILY) else [])
+    identity = {}
+    if can(user, roles.PERSON_IDENTITY) and shown:
+        identity = {v.person_id: v for v in people_selectors.identities(
+            user, [m.person for m in shown], reason=reason, target=application)}
+    contact = None
+    if can(user, roles.PERSON_CONTACT) and shown:
+        contact = people_selectors.contacts(user, [m.person for m in shown], reason=reason, target=application)
+
+    def view(member: Member) -> MemberView:
+        pid = str(member.person_id)
+        return MemberView(relationship=member.get_relationship_display(), dependent=member.dependent,
+                          identity=identity.get(pid), contacts=contact.get(pid) if contact is not None else None)
+
+    claims = [ClaimView(c.employer, c.unit, c.role, c.location, c.start_date, c.end_date, c.verification_status)
+              for c in ClaimedEmployment.objects.filter(application=application).order_by("start_date")]
+    return CaseView(
+        id=str(application.pk), reference=application.reference, status=application.status,
+        status_label=application.get_status_display(), pathway=application.pathway,
+        received_on=application.received_on, channel=application.channel,
+        team=application.team.name if application.team else "", version=application.version,
+        principal=view(principal) if principal else None,
+        family=[view(m) for m in family] if can(user, roles.PERSON_FAMILY) else None,
+        claims=claims, history=status_history(application),
+    )
+
+
+# --- aggregates (analysts) -------------------------------------------------------------------
+
+def aggregates(user, *, threshold: int = 5) -> dict[str, dict[str, int | None]]:
+    """Counts by status, pathway, claimed role and unit across all cases; small counts are
+    suppressed (None) so no cell can point at an individual. No names, no ids."""
+    require(user, roles.REPORTS_AGGREGATE)
+    record_event(actor=user, action="reports.aggregates_viewed")
+
+    def counts(qs, field_name: str) -> dict[str, int | None]:
+        rows = qs.order_by().values(field_name).annotate(n=Count("pk")).values_list(field_name, "n")
+        return suppress_small(dict(rows), threshold=threshold)
+
+    claims = ClaimedEmployment.objects.all()
+    return {
+        "status": counts(Application.objects.all(), "status"),
+        "pathway": counts(Application.objects.all(), "pathway"),
+        "role": counts(claims, "role"),
+        "unit": counts(claims, "unit"),
+    }

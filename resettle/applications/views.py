@@ -1,0 +1,52 @@
+"""Case screens. Views only read requests and render: every rule is in the selectors."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from resettle.accounts import roles
+from resettle.accounts.models import Team
+from resettle.accounts.permissions import can, require
+from resettle.applications import selectors
+from resettle.applications.forms import ApplicationImportForm, CaseFilterForm
+from resettle.applications.models import Status
+from resettle.applications.services import import_applications
+from resettle.core.uploads import run_import
+
+
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, pathways=selectors.pathways(request.user),
+                          name_search=can(request.user, roles.PERSON_IDENTITY))
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.search_applications(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(cases.select_related("team"), 50).get_page(request.GET.get("page"))
+    return render(request, "applications/list.html", {"form": form, "page": page, "statuses": Status})
+
+
+def case_detail(request, application_id):
+    case = selectors.case_detail(request.user, application_id, reason=f"case review ({request.resolver_match.view_name})")
+    return render(request, "applications/detail.html", {"case": case})
+
+
+def _import_teams(user):
+    if can(user, roles.CASE_VIEW_ALL) or can(user, roles.USERS_MANAGE):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(members__user=user).order_by("name")
+
+
+def import_view(request):
+    require(request.user, roles.APPLICATIONS_IMPORT)
+    form = ApplicationImportForm(request.POST or None, request.FILES or None, teams=_import_teams(request.user))
+    result = problems = None
+    if request.method == "POST" and form.is_valid():
+        result, problems = run_import(
+            form.cleaned_data["file"],
+            lambda path: import_applications(path=path, actor=request.user, team=form.cleaned_data["team"],
+                                             encoding=form.cleaned_data["encoding"] or None))
+    return render(request, "applications/import.html", {"form": form, "result": result, "problems": problems})
+
+
+def dashboard(request):
+    tables = selectors.aggregates(request.user)
+    return render(request, "applications/dashboard.html", {"tables": tables, "threshold": 5})

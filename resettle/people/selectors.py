@@ -1,0 +1,60 @@
+"""Reads of people's identifying data. Each one checks the capability and writes the view to
+the audit log, so "who looked at this person, when, and why" always has an answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from resettle.accounts import roles
+from resettle.accounts.permissions import require
+from resettle.audit.services import record_event
+from resettle.people.models import ContactDetail, IdentityDocument, Person
+
+
+@dataclass(frozen=True)
+class IdentityView:
+    person_id: str
+    full_name: str
+    father_name: str
+    grandfather_name: str
+    birth_date: str
+    gender: str
+    documents: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ContactView:
+    kind: str
+    value: str
+
+
+def _identity(person: Person, with_documents: bool = True) -> IdentityView:
+    birth = person.birth()
+    documents = ([(d.get_kind_display(), d.number) for d in IdentityDocument.objects.filter(person=person)]
+                 if with_documents else [])
+    return IdentityView(person_id=str(person.pk), full_name=person.full_name, father_name=person.father_name,
+                        grandfather_name=person.grandfather_name, birth_date=str(birth) if birth else "",
+                        gender=person.gender, documents=documents)
+
+
+def identities(user, people: list[Person], *, reason: str, target=None) -> list[IdentityView]:
+    """Names, birth dates and documents of `people`, audited as one event naming each person."""
+    require(user, roles.PERSON_IDENTITY, target=target)
+    if not people:
+        return []
+    record_event(actor=user, action="person.identity_viewed", target=target or people[0], reason=reason,
+                 details={"people": [str(p.pk) for p in people]})
+    return [_identity(p) for p in people]
+
+
+def contacts(user, people: list[Person], *, reason: str, target=None) -> dict[str, list[ContactView]]:
+    """Phone numbers, e-mail and addresses by person id, audited."""
+    require(user, roles.PERSON_CONTACT, target=target)
+    if not people:
+        return {}
+    record_event(actor=user, action="person.contact_viewed", target=target or people[0], reason=reason,
+                 details={"people": [str(p.pk) for p in people]})
+    found: dict[str, list[ContactView]] = {str(p.pk): [] for p in people}
+    for detail in ContactDetail.objects.filter(person__in=people).order_by("kind"):
+        found[str(detail.person_id)].append(ContactView(detail.get_kind_display(), detail.value))
+    return found
