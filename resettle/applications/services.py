@@ -237,15 +237,19 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
         existing = set(Application.objects.filter(external_id__in=list(parsed)).values_list("external_id", flat=True))
         batch = ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
                                            sha256=table.sha256, rows=len(table.rows), imported_by=actor)
-        created = 0
+        created_ids = []
         for key, data in parsed.items():
             if key not in existing:
-                application_create(data=data, actor=actor, team=team, batch=batch)
-                created += 1
+                created_ids.append(application_create(data=data, actor=actor, team=team, batch=batch).pk)
             if progress:
                 progress(len(data.members))
+        created = len(created_ids)
         batch.created, batch.unchanged = created, len(existing)
         batch.save(update_fields=["created", "unchanged"])
         record_event(actor=actor, action="applications.imported", target=batch,
                      details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
+        if created_ids:
+            from resettle.verification.tasks import enqueue_matching
+
+            enqueue_matching(created_ids)
     return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)

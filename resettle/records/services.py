@@ -188,4 +188,8 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
         record_event(actor=actor, action="records.imported", target=batch,
                      details={"source": source.name, "rows": len(cleaned), "created": created,
                               "updated": updated, "unchanged": unchanged})
+        if created or updated:
+            from resettle.verification.tasks import enqueue_matching
+
+            enqueue_matching()  # new evidence: every application is re-scored in the background
     return ImportResult(table.name, len(cleaned), created, updated, unchanged, batch.pk)

@@ -1,0 +1,84 @@
+"""Reads for the verifier: what verification needs and nothing more (no contacts, no family)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+
+from resettle.accounts.permissions import require
+from resettle.accounts.roles import VERIFY
+from resettle.applications.models import Application, ClaimedEmployment, VerificationStatus
+from resettle.audit.services import record_event
+from resettle.matching import DEFAULT_THRESHOLD
+from resettle.verification.models import CandidateMatch, DuplicateLink, VerificationDecision
+
+
+def verifier_queue(*, user, include_done: bool = False):
+    """Applications waiting for the Defence Force, most promising first. No names here: a list of
+    names is exactly what leaks; names appear one case at a time, each view audited."""
+    require(user, VERIFY)
+    unverified = ClaimedEmployment.objects.filter(application=OuterRef("pk"),
+                                                  verification_status=VerificationStatus.UNVERIFIED)
+    qs = Application.objects.annotate(
+        top_probability=Max("candidates__probability"),
+        candidate_count=Count("candidates", filter=Q(candidates__probability__gte=DEFAULT_THRESHOLD)),
+        waiting=Exists(unverified),
+    )
+    if not include_done:
+        qs = qs.filter(waiting=True)
+    return qs.order_by("-top_probability", "received_on").prefetch_related("claimed_employment")
+
+
+@dataclass
+class CandidateView:
+    candidate: CandidateMatch
+    record: object
+    contributions: list[dict]
+    competitors: list[dict] = field(default_factory=list)  # other applications matching this record
+
+
+@dataclass
+class VerificationCase:
+    application: Application
+    principal: object
+    claims: list
+    candidates: list[CandidateView]
+    decisions: list
+    duplicates: list
+
+
+def _person_summary(person) -> dict:
+    birth = person.birth()
+    return {"full_name": person.full_name, "father_name": person.father_name,
+            "grandfather_name": person.grandfather_name, "birth": str(birth) if birth else ""}
+
+
+def verification_case(*, user, application: Application, reason: str = "verification") -> VerificationCase:
+    require(user, VERIFY, target=application)
+    principal = application.principal.person
+    candidates = []
+    for c in CandidateMatch.objects.filter(application=application).select_related("record", "record__source", "record__batch"):
+        competing = []
+        for other in (CandidateMatch.objects.filter(record=c.record, probability__gte=DEFAULT_THRESHOLD)
+                      .exclude(application=application).select_related("application")):
+            other_person = other.application.principal.person
+            competing.append({"application": other.application, "probability": other.probability,
+                              "principal": _person_summary(other_person),
+                              "contributions": json.loads(other.explanation or "[]")})
+            record_event(actor=user, action="person.viewed", target=other_person, reason=f"{reason}: competing claim",
+                         details={"application": str(other.application_id), "fields": "identity"})
+        candidates.append(CandidateView(candidate=c, record=c.record, contributions=json.loads(c.explanation or "[]"),
+                                        competitors=competing))
+    record_event(actor=user, action="person.viewed", target=principal, reason=reason,
+                 details={"application": str(application.pk), "fields": "identity",
+                          "records_shown": len(candidates)})
+    return VerificationCase(
+        application=application,
+        principal=_person_summary(principal),
+        claims=list(application.claimed_employment.select_related("verified_record")),
+        candidates=candidates,
+        decisions=list(VerificationDecision.objects.filter(application=application).select_related("decided_by", "record")),
+        duplicates=list(DuplicateLink.objects.filter(application=application).select_related("other")),
+    )

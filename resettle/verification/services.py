@@ -1,0 +1,170 @@
+"""Writes for verification: computing candidates and duplicates, and the verifier's decisions."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from resettle.accounts.permissions import require
+from resettle.accounts.roles import VERIFY
+from resettle.applications.models import Application, ClaimedEmployment, Member, Status, VerificationStatus
+from resettle.audit.services import record_event
+from resettle.matching import DEFAULT_THRESHOLD, Index, dedupe
+from resettle.records.models import EmploymentRecord, ImportBatch
+from resettle.verification.inputs import applicant_input, record_input
+from resettle.verification.models import CandidateMatch, DuplicateLink, Outcome, VerificationDecision
+
+SHOW_AT_LEAST = 0.01  # candidates below 1% are noise to a verifier
+CANDIDATES_KEPT = 5
+
+_index_lock = threading.Lock()
+_index_cache: dict = {"key": None, "index": None}
+
+
+def _records_version() -> tuple:
+    latest = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS).aggregate(m=Max("pk"), t=Max("imported_at"))
+    return (EmploymentRecord.objects.count(), latest["m"], latest["t"])
+
+
+def record_index(progress: Callable | None = None) -> Index:
+    """All employment records, decrypted into an in-memory index, rebuilt when an import lands.
+
+    The index lives only in this process's memory: blocking and scoring need the names, and the
+    database must never hold them in clear."""
+    key = _records_version()
+    with _index_lock:
+        if _index_cache["key"] != key:
+            records = (record_input(r) for r in EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
+            _index_cache.update(key=key, index=Index(list(records), progress=progress))
+        return _index_cache["index"]
+
+
+def _store_candidates(application: Application, candidates) -> list[CandidateMatch]:
+    CandidateMatch.objects.filter(application=application).delete()
+    rows = []
+    for rank, c in enumerate((c for c in candidates if c.probability >= SHOW_AT_LEAST), start=1):
+        if rank > CANDIDATES_KEPT:
+            break
+        rows.append(CandidateMatch(
+            application=application, record_id=c.record_id, rank=rank, probability=c.probability,
+            log2_odds=c.log2_odds,
+            weights={x.field: [x.level, round(x.weight, 3)] for x in c.contributions},
+            explanation=json.dumps([{"field": x.field, "level": x.level, "weight": x.weight, "text": x.text}
+                                    for x in c.contributions], ensure_ascii=False),
+        ))
+    for row in rows:
+        row.save()
+    return rows
+
+
+@transaction.atomic
+def candidates_refresh(*, application: Application, index: Index | None = None) -> list[CandidateMatch]:
+    index = index or record_index()
+    rows = _store_candidates(application, index.candidates(applicant_input(application), limit=CANDIDATES_KEPT))
+    record_event(actor=None, action="verification.candidates_computed", target=application,
+                 details={"candidates": len(rows), "top": round(rows[0].probability, 4) if rows else None})
+    return rows
+
+
+def candidates_refresh_all(*, applications: Iterable[Application] | None = None,
+                           progress: Callable[[int], None] | None = None) -> int:
+    """Recompute candidates for every application (or those given), one short transaction each."""
+    index = record_index()
+    count = 0
+    for application in applications if applications is not None else Application.objects.order_by("created_at"):
+        candidates_refresh(application=application, index=index)
+        count += 1
+        if progress:
+            progress(1)
+    return count
+
+
+@transaction.atomic
+def duplicates_refresh(*, threshold: float | None = None) -> int:
+    """Find applications from one person (different spellings, web and e-mail), and people who
+    appear in two applications (a dependant listed twice)."""
+    applications = list(Application.objects.exclude(status=Status.WITHDRAWN))
+    kwargs = {"threshold": threshold} if threshold is not None else {}
+    clusters = dedupe([applicant_input(a) for a in applications], **kwargs) if applications else {}
+    by_cluster: dict[str, list[str]] = {}
+    for app_id, cluster in clusters.items():
+        by_cluster.setdefault(cluster, []).append(app_id)
+    DuplicateLink.objects.all().delete()
+    links = 0
+    for members in by_cluster.values():
+        for a in members:
+            for b in members:
+                if a != b:
+                    DuplicateLink.objects.create(application_id=a, other_id=b, probability=1.0, kind="principal")
+                    links += 1
+    # The same person (name, father's name and birth date) on two applications, in any role.
+    seen: dict[tuple, set] = {}
+    for m in Member.objects.select_related("person"):
+        p = m.person
+        if p.full_name_index and p.father_name_index:
+            seen.setdefault((p.full_name_index, p.father_name_index, p.birth_date), set()).add(m.application_id)
+    for apps in seen.values():
+        for a in apps:
+            for b in apps:
+                if a != b:
+                    _, made = DuplicateLink.objects.get_or_create(application_id=a, other_id=b, kind="member",
+                                                                  defaults={"probability": 1.0})
+                    links += made
+    record_event(actor=None, action="verification.duplicates_computed", details={"links": links})
+    return links
+
+
+class VerificationError(Exception):
+    pass
+
+
+def verification_decide(*, actor, application: Application, record: EmploymentRecord | None, outcome: str,
+                        reason: str, claim: ClaimedEmployment | None = None) -> VerificationDecision:
+    """A Defence Force verifier confirms or rejects that the applicant is the person in a record.
+
+    A record already confirmed for another application cannot be confirmed again: a namesake or a
+    relative claiming a relative's service would otherwise take someone else's place."""
+    # Checked before the transaction opens, so the audit entry of a refusal is not rolled back with it.
+    require(actor, VERIFY, target=application)
+    with transaction.atomic():
+        return _decide(actor, application, record, outcome, reason, claim)
+
+
+def _decide(actor, application, record, outcome, reason, claim) -> VerificationDecision:
+    if outcome not in Outcome.values:
+        raise VerificationError(f"outcome must be one of {', '.join(Outcome.values)}")
+    if not reason.strip():
+        raise VerificationError("give a reason: it is what a reviewer or the applicant's appeal will read")
+    claim = claim or application.claimed_employment.order_by("start_date").first()
+    candidate = CandidateMatch.objects.filter(application=application, record=record).first() if record else None
+    if outcome == Outcome.CONFIRMED:
+        if record is None:
+            raise VerificationError("a confirmation names the record that proves the employment")
+        taken = (ClaimedEmployment.objects.filter(verified_record=record, verification_status=VerificationStatus.CONFIRMED)
+                 .exclude(application=application).select_related("application").first())
+        if taken:
+            raise VerificationError(
+                f"record already confirmed for application {taken.application.reference}; reject that confirmation first")
+    decision = VerificationDecision.objects.create(
+        application=application, claim=claim, record=record, outcome=outcome, reason=reason.strip(),
+        probability=candidate.probability if candidate else None, decided_by=actor)
+    if claim is not None:
+        if outcome == Outcome.CONFIRMED:
+            claim.verification_status, claim.verified_record = VerificationStatus.CONFIRMED, record
+            claim.verified_on = timezone.localdate()
+        elif claim.verified_record_id in (None, getattr(record, "pk", None)):
+            claim.verification_status, claim.verified_record = VerificationStatus.REJECTED, None
+            claim.verified_on = timezone.localdate()
+        claim.save(update_fields=["verification_status", "verified_record", "verified_on"])
+    record_event(actor=actor, action=f"verification.{outcome}", target=application, reason=reason.strip(),
+                 details={"record": str(record.pk) if record else None, "decision": str(decision.pk),
+                          "probability": round(candidate.probability, 4) if candidate else None})
+    return decision
+
+
+DEFAULT_MATCH_THRESHOLD = DEFAULT_THRESHOLD

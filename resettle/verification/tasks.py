@@ -1,0 +1,25 @@
+"""Background matching, run by the task worker (`resettle db_worker`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_tasks import task
+
+from resettle.applications.models import Application
+
+
+@task()
+def match_applications(application_ids: list[str] | None = None) -> int:
+    from resettle.verification.services import candidates_refresh_all, duplicates_refresh
+
+    applications = (Application.objects.filter(pk__in=application_ids) if application_ids is not None
+                    else Application.objects.all())
+    count = candidates_refresh_all(applications=applications)
+    duplicates_refresh()
+    return count
+
+
+def enqueue_matching(application_ids: list[str] | None = None) -> None:
+    """Match after the surrounding transaction commits: the worker must see the new rows."""
+    ids = [str(i) for i in application_ids] if application_ids is not None else None
+    transaction.on_commit(lambda: match_applications.enqueue(ids))

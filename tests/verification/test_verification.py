@@ -1,0 +1,163 @@
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from resettle.applications.models import VerificationStatus
+from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
+from resettle.audit.models import AuditEvent
+from resettle.names.dates import parse_birth_date
+from resettle.people.services import PersonIn
+from resettle.records.models import EmploymentRecord
+from resettle.records.services import import_records
+from resettle.verification import services
+from resettle.verification.models import CandidateMatch, DuplicateLink
+from resettle.verification.selectors import verification_case, verifier_queue
+
+HR = """record_id,full_name,father_name,birth_year,role,unit,location,start_date,end_date
+T-1,MOHD HUSAINI s/o GHOLAM,,1361,terp,PRT Bamyan,Bamiyan,2010-03-01,2012-11-30
+T-2,ALI AHMAD,NAZIR,1360,driver,Kiwi Base,Bamyan,2006-01-01,2008-06-30
+T-3,QASIM JAN,HABIBULLAH,1355,guard,CRIB 9,Bamyan,2007-01-01,2009-01-01
+"""
+
+
+def apply(name, father, birth, role="interpreter", unit="NZ PRT", start=dt.date(2010, 4, 1), end=dt.date(2012, 10, 1),
+          members=()):
+    people = [MemberIn(PersonIn(full_name=name, father_name=father, birth_date=parse_birth_date(birth)), "principal")]
+    people += [MemberIn(PersonIn(full_name=n, father_name=f, birth_date=parse_birth_date(b)), r) for n, f, b, r in members]
+    return application_create(data=ApplicationIn(
+        pathway="nz-bamyan-2012", received_on=dt.date(2013, 1, 10), members=people,
+        claims=[ClaimIn(employer="NZDF", unit=unit, role=role, location="Bamyan", start_date=start, end_date=end)]))
+
+
+@pytest.fixture
+def records(db, tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text(HR, encoding="utf-8")
+    import_records(path=path, source_name="nzdf-prt-bamyan")
+    return {r.source_record_id: r for r in EmploymentRecord.objects.all()}
+
+
+def test_latin_and_dari_spellings_find_the_same_record_with_reasons(records):
+    latin = apply("Muhammad Hussaini", "Ghulam", "1982-08-03")
+    dari = apply("محمد حسینی", "غلام", "1361")
+    for application in (latin, dari):
+        top = services.candidates_refresh(application=application)[0]
+        assert top.record == records["T-1"] and top.probability >= 0.8
+        reasons = json.loads(top.explanation)
+        assert {r["field"] for r in reasons} >= {"name", "father", "birth"}
+        assert all(r["text"] for r in reasons)
+        assert top.weights["father"][1] > 0
+
+
+def test_explanations_are_sealed_at_rest(records):
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    services.candidates_refresh(application=application)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM verification_candidatematch")
+        raw = " ".join(row[0] for row in cursor.fetchall())
+    assert raw and "GHOLAM" not in raw.upper() and "HUSAINI" not in raw.upper()
+
+
+def test_confirmation_marks_the_claim_and_is_audited(records, user_factory):
+    verifier = user_factory("df_verifier")
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    services.candidates_refresh(application=application)
+    services.verification_decide(actor=verifier, application=application, record=records["T-1"],
+                                 outcome="confirmed", reason="HR list row matches, unit commander recalls him")
+    claim = application.claimed_employment.get()
+    assert claim.verification_status == VerificationStatus.CONFIRMED and claim.verified_record == records["T-1"]
+    event = AuditEvent.objects.get(action="verification.confirmed")
+    assert event.actor_id == verifier.pk and event.target_id == str(application.pk)
+
+
+def test_a_record_confirmed_for_one_application_cannot_be_confirmed_for_another(records, user_factory):
+    verifier = user_factory("df_verifier")
+    worker = apply("Muhammad Hussaini", "Ghulam", "1982")
+    brother = apply("Mohammad Husaini", "Gholam", "1984")  # shares father's name: a relative's claim
+    for a in (worker, brother):
+        services.candidates_refresh(application=a)
+    case = verification_case(user=verifier, application=brother)
+    assert any(cv.competitors for cv in case.candidates), "the competing application is shown side by side"
+    services.verification_decide(actor=verifier, application=worker, record=records["T-1"], outcome="confirmed",
+                                 reason="matches")
+    with pytest.raises(services.VerificationError, match="already confirmed"):
+        services.verification_decide(actor=verifier, application=brother, record=records["T-1"],
+                                     outcome="confirmed", reason="also matches?")
+
+
+def test_only_verifiers_decide_and_refusals_are_audited(records, user_factory):
+    intake = user_factory("intake_officer")
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    with pytest.raises(PermissionDenied):
+        services.verification_decide(actor=intake, application=application, record=records["T-1"],
+                                     outcome="confirmed", reason="x")
+    with pytest.raises(PermissionDenied):
+        list(verifier_queue(user=intake))
+    assert AuditEvent.objects.filter(action="access.denied", actor_id=intake.pk).count() == 2
+
+
+def test_viewing_a_case_is_audited_with_a_reason(records, user_factory):
+    verifier = user_factory("df_verifier")
+    application = apply("Ali Ahmad", "Nazir", "1981")
+    services.candidates_refresh(application=application)
+    verification_case(user=verifier, application=application)
+    event = AuditEvent.objects.get(action="person.viewed")
+    assert event.reason == "verification" and event.actor_id == verifier.pk
+
+
+def test_duplicates_same_person_twice_and_member_in_two_applications(records):
+    # A realistic caseload around them: the matcher calibrates its weights on the population.
+    import random
+
+    rng = random.Random(1)
+    given = ["Ali", "Karim", "Nasir", "Jawad", "Farid", "Rahim", "Wahid", "Zahir", "Nazir", "Hamid", "Latif", "Najib"]
+    family = ["Rezaie", "Ahmadi", "Karimi", "Jafari", "Mohammadi", "Sadiqi", "Hakimi", "Rahimi"]
+    for _ in range(40):
+        apply(f"{rng.choice(given)} {rng.choice(family)}", rng.choice(given), str(rng.randint(1960, 1995)), role="driver")
+    a = apply("Habibullah Nazari", "Ghulam Sakhi", "1985", members=[("Zahra", "Habibullah", "2010", "child")])
+    b = apply("Habib Ullah Nazari", "Gholam Sakhi", "1985")
+    c = apply("Karim Jan", "Sayed", "1970", members=[("Zahra", "Habibullah", "2010", "child")])
+    services.duplicates_refresh()
+    assert DuplicateLink.objects.filter(application=a, other=b, kind="principal").exists()
+    assert DuplicateLink.objects.filter(application=a, other=c, kind="member").exists()
+    assert not DuplicateLink.objects.filter(application=b, other=c).exists()
+
+
+def _verified_client(client, user):
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_verifier_screens(records, user_factory, client):
+    verifier = user_factory("df_verifier")
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    _verified_client(client, verifier)
+    queue = client.get(reverse("verification:queue"))
+    assert queue.status_code == 200 and application.reference in queue.content.decode()
+    assert "Hussaini" not in queue.content.decode()  # the queue lists no names
+    page = client.get(reverse("verification:case", args=[application.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "MOHD HUSAINI" in body and "row 2" in body
+    assert CandidateMatch.objects.filter(application=application).exists()  # scored on opening
+    response = client.post(reverse("verification:decide", args=[application.pk]),
+                           {"record": str(records["T-1"].pk), "outcome": "confirmed", "reason": "HR row 2"})
+    assert response.status_code == 302
+    assert application.claimed_employment.get().verification_status == "confirmed"
+
+
+def test_other_roles_get_403_from_verifier_screens(records, user_factory, client):
+    analyst = user_factory("analyst")
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    _verified_client(client, analyst)
+    assert client.get(reverse("verification:queue")).status_code == 403
+    assert client.get(reverse("verification:case", args=[application.pk])).status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor_id=analyst.pk).count() == 2
