@@ -29,14 +29,16 @@ def run(*, policy: str, compare_with: str | None = None, on: date | None = None,
         chart_path: str | Path | None = None, draws: int = 4000, seed: int = 0) -> dict:
     """Run a simulation (or a comparison) and return {'rows', 'result', 'chart', 'text'}.
 
-    Candidates are evaluated at ``on`` (default: the first day of the version), so records
-    are judged as they stood when the policy took effect. Dependants come from the family
+    Candidates are evaluated at ``on`` (default: the first day of the version, or of the later
+    version when comparing), so records are judged as they stood when the policy took effect. Dependants come from the family
     sizes of stored applications when there are at least five, else from the prior
     (``prior_dependants`` per principal, or NZ 2013-14's 96 family members for 44 interpreters).
     """
     left = pick_version(policy, on)
     right = pick_version(compare_with, on) if compare_with else None
-    reference = on or left.effective_from
+    # one reference date for both sides keeps the candidates identical; the later start date
+    # is the first day on which both versions could be applied
+    reference = on or max(left.effective_from, right.effective_from if right else left.effective_from)
     tables, sizes = [], None
     if records_csv:
         tables.append(read_records_csv(records_csv, reference))

@@ -70,7 +70,9 @@ class FieldCondition:
 
 
 class VerificationCondition:
-    MODES = ("required", "not_rejected", "any")
+    # No "unless rejected" mode: it would treat pending verification as met, and a later
+    # rejection would reverse a definite answer.
+    MODES = ("required", "any")
 
     def __init__(self, mode: str):
         self.name = "verification"
@@ -82,15 +84,11 @@ class VerificationCondition:
         rejected, _ = col.isin(frozenset({"rejected"}))
         if self.mode == "any":
             return np.full(len(col), tri.YES, dtype=np.int8)
-        out = np.where(confirmed, tri.YES, np.where(rejected, tri.NO, tri.UNKNOWN)).astype(np.int8)
-        if self.mode == "not_rejected":
-            out[out == tri.UNKNOWN] = tri.YES
-        return out
+        return np.where(confirmed, tri.YES, np.where(rejected, tri.NO, tri.UNKNOWN)).astype(np.int8)
 
     def describe(self) -> str:
         return {"required": "employment confirmed by the employer",
-                "not_rejected": "employment not rejected by the employer",
-                "any": "any claimed employment"}[self.mode]
+                "any": "claimed employment, verified or not"}[self.mode]
 
     def explain(self, table: PeriodTable, i: int, value: int) -> str:
         status = table.verification.value(i) or "unverified"

@@ -301,8 +301,8 @@ def evaluate(policy: Policy, situation: Situation | dict, version: Version | str
     members, n_dep, n_unk = [], 0, 0
     for i, m in enumerate(situation.members):
         status, cat, ev, miss = evaluate_member(m, version.dependants, situation.reference_date)
-        n_dep += status == tri.YES
-        n_unk += status == tri.UNKNOWN
+        n_dep += int(status == tri.YES)
+        n_unk += int(status == tri.UNKNOWN)
         members.append(MemberResult(i, m["relationship"], tri.STATUS[status], cat, ev, miss))
     return Result(policy.id, version.id, situation.reference_date.isoformat(), outcome, rule_id, label,
                   offers, choice, details, possible, crits, members, n_dep, n_unk,

@@ -1,0 +1,140 @@
+"""Django side: facts from an application, stored evaluations, reconsideration, commands."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from resettle.applications.models import ClaimedEmployment
+from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
+from resettle.audit.models import AuditEvent
+from resettle.names.dates import BirthDate
+from resettle.people.services import PersonIn
+from resettle.policies.facts import situation_for
+from resettle.policies.models import Evaluation
+from resettle.policies.selectors import current_evaluation, evaluations_for
+from resettle.policies.services import PolicyError, evaluate_application, record_assessed_fact
+
+
+def make_application(pathway="nz-bamyan-2012", received=dt.date(2013, 1, 20), end=dt.date(2012, 3, 31)):
+    members = [
+        MemberIn(PersonIn("Ahmad Rezaei", "Ali", birth_date=BirthDate("solar_hijri", 1361),
+                          documents=[("tazkira", "1234-5678")]), "principal"),
+        MemberIn(PersonIn("Zahra", "Hussain", birth_date=BirthDate("gregorian", 1986)), "spouse", marital_status="married"),
+        MemberIn(PersonIn("Ali", "Ahmad", birth_date=BirthDate("gregorian", 2008, 5, 1)), "child"),
+        MemberIn(PersonIn("Hassan", "Ali", birth_date=BirthDate("gregorian", 1955)), "parent"),
+    ]
+    claims = [ClaimIn(employer="nzdf", unit="nz_prt_bamyan", role="interpreter", location="bamyan",
+                      start_date=dt.date(2011, 2, 1), end_date=end)]
+    return application_create(data=ApplicationIn(pathway=pathway, received_on=received, members=members, claims=claims))
+
+
+@pytest.mark.django_db
+def test_situation_holds_facts_not_names():
+    app = make_application()
+    s = situation_for(app)
+    assert s["reference_date"] == dt.date(2013, 1, 20)
+    assert s["principal"]["nationality"] == "afghan"
+    assert s["principal"]["employment"][0]["verification"] == "unverified"
+    assert [m["relationship"] for m in s["members"]] == ["spouse", "child", "parent"]
+    assert s["members"][1]["birth"] == dt.date(2008, 5, 1)
+    assert "Ahmad" not in repr(s) and "Zahra" not in repr(s)
+
+
+@pytest.mark.django_db
+def test_evaluation_is_stored_with_version_and_reconsideration_keeps_the_first(user_factory):
+    officer = user_factory()
+    app = make_application()
+    first = evaluate_application(application=app, actor=officer)
+    assert (first.policy_id, first.version_id, first.outcome) == ("nz-bamyan-2012", "2012-12", "unknown")
+    missing = {c["id"]: c["missing"] for c in first.criteria["criteria"]}
+    assert missing["recent_prt_interpreter"] == ["verification pending (needs employment confirmed by the employer)"]
+
+    ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed",
+                                                              verified_on=dt.date(2013, 2, 1))
+    second = evaluate_application(application=app, actor=officer, reason="Defence Force confirmed service")
+    assert (second.outcome, second.rule_id, second.kind) == ("offer", "interpreter_package", "reevaluation")
+    assert second.supersedes == first
+    assert second.criteria["dependants"] == 2
+
+    first.refresh_from_db()
+    assert first.outcome == "unknown" and first.superseded_by == second
+    assert current_evaluation(app) == second
+    assert list(evaluations_for(app)) == [first, second]
+    with pytest.raises(ValueError):
+        first.save()
+
+    event = AuditEvent.objects.filter(action="policy.evaluated").order_by("-seq").first()
+    assert event.details["outcome"] == "offer" and event.details["supersedes"] == str(first.pk)
+    assert "Ahmad" not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_earlier_version_by_date_and_newer_version_on_reconsideration(user_factory):
+    officer = user_factory()
+    app = make_application(received=dt.date(2012, 11, 5))
+    ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
+    first = evaluate_application(application=app, actor=officer)
+    assert (first.version_id, first.outcome) == ("2012-10", "not_eligible")
+    again = evaluate_application(application=app, actor=officer, on=dt.date(2012, 12, 12), kind="reconsideration")
+    assert (again.version_id, again.outcome, again.kind) == ("2012-12", "offer", "reconsideration")
+    assert again.reference_date == dt.date(2012, 11, 5)
+
+
+@pytest.mark.django_db
+def test_assessed_facts_feed_the_2021_policy(user_factory):
+    officer = user_factory()
+    app = make_application(pathway="nz-afghan-2021", received=dt.date(2021, 8, 20), end=dt.date(2012, 3, 31))
+    ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
+    assert evaluate_application(application=app, actor=officer).outcome == "unknown"
+    record_assessed_fact(application=app, actor=officer, field="at_risk", value=True)
+    ev = evaluate_application(application=app, actor=officer)
+    assert (ev.outcome, ev.rule_id) == ("offer", "resettlement")
+    with pytest.raises(PolicyError, match="unknown fact"):
+        record_assessed_fact(application=app, actor=officer, field="favourite_colour", value="blue")
+
+
+@pytest.mark.django_db
+def test_unknown_policy_or_date_is_a_clear_error(user_factory):
+    app = make_application(received=dt.date(2012, 1, 1))
+    with pytest.raises(PolicyError, match="no version of policy 'nz-bamyan-2012' is in force on 2012-01-01"):
+        evaluate_application(application=app, actor=None)
+    with pytest.raises(PolicyError, match="unknown policy 'nope'"):
+        evaluate_application(application=app, actor=None, policy_id="nope")
+
+
+@pytest.mark.django_db
+def test_simulate_command_over_database(tmp_path):
+    make_application()
+    out = StringIO()
+    call_command("simulate", "--policy", "nz-bamyan-2012@2012-12", "--chart", str(tmp_path / "c.png"), stdout=out)
+    assert "1 candidates" in out.getvalue()
+    assert (tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_policy_commands(tmp_path):
+    out = StringIO()
+    call_command("policy", "test", stdout=out)
+    assert "0 failed" in out.getvalue()
+    call_command("policy", "list", stdout=out)
+    assert "nz-afghan-2021@2021-08" in out.getvalue()
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("title: x\nversions:\n  - id: v1\n    effective_from: 2020-02-30\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"broken.yaml:4: not a valid date"):
+        call_command("policy", "check", str(bad))
+
+
+def test_simulate_command_with_records_csv(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("record_id,full_name,father_name,birth_year,role,unit,location,employer,start_date,end_date\n"
+                    "A1,x,y,,interpreter,nz_prt_bamyan,bamyan,nzdf,2011-01-01,2012-10-01\n"
+                    "A2,x,y,,interpreter,nz_prt_bamyan,bamyan,nzdf,2005-01-01,2007-10-01\n", encoding="utf-8")
+    out = StringIO()
+    call_command("simulate", "--policy", "nz-bamyan-2012", "--compare", "nz-bamyan-2012@2012-10",
+                 "--records", str(path), stdout=out)
+    text = out.getvalue()
+    assert "interpreter_package=1" in text and "minister_exception=1" in text
+    assert "A2: minister_exception -> not_eligible" in text
+    with pytest.raises(CommandError, match="unknown policy"):
+        call_command("simulate", "--policy", "nope", "--records", str(path), stdout=out)
