@@ -138,3 +138,19 @@ def test_simulate_command_with_records_csv(tmp_path):
     assert "A2: minister_exception -> not_eligible" in text
     with pytest.raises(CommandError, match="unknown policy"):
         call_command("simulate", "--policy", "nope", "--records", str(path), stdout=out)
+
+
+def test_policy_evaluate_command_explains(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("reference_date: 2013-01-20\nprincipal:\n  employment:\n"
+                    "    - {employer: nzdf, unit: nz_prt_bamyan, role: interpreter, start: 2008-05-01,"
+                    " verification: confirmed}\nmembers:\n  - {relationship: child, birth: 1995}\n", encoding="utf-8")
+    out = StringIO()
+    call_command("policy", "evaluate", str(path), "--policy", "nz-bamyan-2012", stdout=out)
+    text = out.getvalue()
+    assert "Outcome: UNKNOWN" in text
+    assert "missing: dates 2008-05-01 to ? incomplete (needs still employed on or after 2010-12-01)" in text
+    assert "Single dependent child aged 18 to 24: marital status not recorded" in text
+    path.write_text("reference_date: 2013-01-20\nprincipal:\n  employment:\n    - {role: terp}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"s.yaml: situation.principal.employment\[0\].role"):
+        call_command("policy", "evaluate", str(path), "--policy", "nz-bamyan-2012", stdout=out)

@@ -228,12 +228,14 @@ def evaluate_member(member: dict, categories: list[DependantCategory], reference
             v, note = _member_condition(cond, member, reference)
             status = min(status, v)
             (gaps if v == tri.UNKNOWN else notes).append(note)
-        if status > best:
-            best, best_cat = status, cat.id
-            evidence = notes
-            missing = gaps
-        if best == tri.YES:
+        if status == tri.YES:
+            best, best_cat, evidence, missing = status, cat.id, notes, []
             break
+        if status == tri.UNKNOWN:
+            # every category still open is listed: any of them could settle the question
+            if best == tri.NO:
+                best, best_cat, evidence = status, cat.id, notes
+            missing += [f"{cat.label}: {g}" for g in gaps]
     if best == tri.NO:
         evidence = [f"{member['relationship']} fits none of: {', '.join(c.label for c in categories)}"] if categories else ["this version names no dependants"]
     return int(best), best_cat, evidence, missing
@@ -332,3 +334,33 @@ def situations_table(situations: list[Situation]) -> PeriodTable:
         group=np.array(group, dtype=np.int64),
         attributes={k: Column.from_values(s.principal.get(k) for s in situations) for k in keys},
     )
+
+
+def format_result(result: Result) -> str:
+    """A plain-text account of a result for a decision maker: outcome, then every criterion
+    with its evidence and what is missing, then each family member."""
+    mark = {"met": "[met]", "not_met": "[not met]", "unknown": "[UNKNOWN]"}
+    lines = [f"Policy {result.policy_id}@{result.version_id}, reference date {result.reference_date}"]
+    if result.outcome == "unknown":
+        lines.append("Outcome: UNKNOWN - evidence is missing. Possible outcomes:")
+        lines += [f"  - {p['label']} ({p['outcome']}{': ' + ', '.join(p['offers']) if p['offers'] else ''})"
+                  for p in result.possible]
+    else:
+        offers = f" [{' or '.join(result.offers) if result.choice == 'applicant' else ' and '.join(result.offers)}]" \
+            if result.offers else ""
+        lines.append(f"Outcome: {result.outcome}{offers} - {result.label}")
+        if result.details:
+            lines.append(f"  {result.details.strip()}")
+    lines.append("Criteria:")
+    for c in result.criteria:
+        lines.append(f"  {mark[c.status]} {c.label}")
+        lines += [f"      evidence: {e}" for e in c.evidence]
+        lines += [f"      missing: {m}" for m in c.missing]
+    if result.members:
+        lines.append(f"Family: {result.dependants} dependant(s), {result.dependants_unknown} undecided")
+        for m in result.members:
+            lines.append(f"  {mark[m.status]} member {m.index + 1} ({m.relationship})"
+                         f"{' as ' + m.category if m.category and m.status != 'not_met' else ''}: "
+                         + "; ".join(m.evidence + [f'missing: {x}' for x in m.missing]))
+    lines.append("Sources: " + "; ".join(f"{s['id']} {s['url'] or s['title']}" for s in result.sources))
+    return "\n".join(lines)

@@ -9,15 +9,20 @@ from resettle.policies.selectors import policy_summaries
 
 class Command(BaseCommand):
     help = ("Pathway policies: 'list' the policies and versions, 'check' policy files, "
-            "'test' run policy tests written as data (default: all of them).")
+            "'test' run policy tests written as data (default: all of them), "
+            "'evaluate' a situation file (YAML, as in a policy test) under --policy and explain it.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["list", "check", "test"])
-        parser.add_argument("files", nargs="*", help="Policy files (check) or policy test files (test).")
+        parser.add_argument("action", choices=["list", "check", "test", "evaluate"])
+        parser.add_argument("files", nargs="*",
+                            help="Policy files (check), policy test files (test) or one situation file (evaluate).")
+        parser.add_argument("--policy", help="For evaluate: policy id, optionally @version.")
 
-    def handle(self, *args, action, files, **opts):
+    def handle(self, *args, action, files, policy=None, **opts):
         try:
-            if action == "list":
+            if action == "evaluate":
+                self._evaluate(files, policy)
+            elif action == "list":
                 for s in policy_summaries():
                     until = s["effective_until"] or "open"
                     self.stdout.write(f"{s['policy']}@{s['version']}  {s['effective_from']} to {until}  "
@@ -38,3 +43,18 @@ class Command(BaseCommand):
                     raise CommandError(f"{len(failed)} policy test(s) failed")
         except engine.PolicyFileError as exc:
             raise CommandError(str(exc)) from None
+
+    def _evaluate(self, files, spec):
+        from resettle.policies.engine.evaluate import format_result
+        from resettle.policies.engine.yamlmarks import load_yaml
+
+        if len(files) != 1 or not spec:
+            raise CommandError("usage: resettle policy evaluate SITUATION.yaml --policy ID[@VERSION]")
+        try:
+            policy, version = engine.resolve(spec)
+            result = engine.evaluate(policy, load_yaml(files[0]), version)
+        except (KeyError, LookupError) as exc:
+            raise CommandError(f"{files[0]}: {exc.args[0] if exc.args else exc}") from None
+        except engine.SituationError as exc:
+            raise CommandError(f"{files[0]}: {exc}") from None
+        self.stdout.write(format_result(result))
