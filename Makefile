@@ -30,7 +30,7 @@ test: install system-deps
 	scripts/test.sh
 
 bench: install
-	$(PY) -m bench.run
+	$(PY) -m bench.run --all
 
 clean:
 	rm -rf $(VENV) build *.egg-info

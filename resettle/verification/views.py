@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_otp.decorators import otp_required
@@ -16,8 +17,10 @@ from resettle.verification.forms import DecisionForm
 @login_required
 @otp_required
 def queue(request):
-    applications = selectors.verifier_queue(user=request.user, include_done=request.GET.get("all") == "1")
-    return render(request, "verification/queue.html", {"applications": applications[:200]})
+    show_all = request.GET.get("all") == "1"
+    applications = selectors.verifier_queue(user=request.user, include_done=show_all)
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    return render(request, "verification/queue.html", {"page": page, "all": show_all})
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from resettle.accounts.models import Team
+from resettle.accounts.otp import ensure_demo_device
 from resettle.accounts.roles import ALL_ROLES, ROLE_LABELS
 from resettle.accounts.services import ensure_roles, staff_create
 from resettle.applications.models import Application
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 continue
             password = "demo-" + secrets.token_urlsafe(9)
             user = staff_create(username=username, password=password, roles=[role], teams=[team.name], is_demo=True)
+            ensure_demo_device(user)
             created.append((ROLE_LABELS[role], user.username, password))
         if created:
             path = self._save_credentials(created)
@@ -64,6 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Saved to {path} (git-ignored). Sign in at http://127.0.0.1:8000/")
         else:
             self.stdout.write(f"Demo users already exist; their passwords are in {settings.DATA_DIR / 'demo-users.txt'}")
+        self.stdout.write("Second factor for a demo user: `resettle demo-otp USERNAME` prints the current 6-digit code.")
         self.stdout.write(f"{Application.objects.count()} applications in the database.")
 
     def _save_credentials(self, rows) -> str:
