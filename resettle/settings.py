@@ -126,6 +126,8 @@ LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fa-af", "دری"), ("ps", "پښتو")]
+# Django does not list Pashto among right-to-left languages; it is one.
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "ps"]
 LOCALE_PATHS = [BASE_DIR / "resettle" / "locale"]
 TIME_ZONE = "Pacific/Auckland"
 USE_I18N = True
