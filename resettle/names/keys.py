@@ -36,7 +36,6 @@ _PREFIXES = {"abdul", "abdal", "abdil", "abdur", "abdar", "abdus", "abdas", "abd
 _ARTICLES = {"al", "ul", "il", "ar", "ur", "as", "us", "az", "uz", "an", "un", "ad", "ud", "at", "ut", "ash", "ush"}
 _SUFFIXES = {"ulla", "alla", "illa", "ula", "ala", "ila", "la", "lla", "din", "udin", "adin", "idin", "uldin"}
 
-_SUN_ABD = re.compile(r"^abd(?:[aiu]?[lrsznd]|[aiu]sh)?(?=[a-z$]{3,})")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -52,6 +51,9 @@ def fold_token(token: str) -> str:
     t = t.replace("ee", "i").replace("ii", "i").replace("oo", "u").replace("ou", "u")
     t = t.replace("ei", "ai").replace("ey", "ai").replace("ay", "ai")
     t = t.replace("o", "u").replace("e", "i")
+    # "Abdurrahman" / "Abdussamad" / "Abdal-rahman" / "Abdurahman": the article of "Abd al-"
+    # assimilates to the next consonant; normalise it to "abdul" before doubled letters go.
+    t = _ABD_RE.sub("abdul", t)
     t = re.sub(r"(.)\1+", r"\1", t)
     # -ullah / -ulla / -allah / -ollah / -olah: the name of God as a compound suffix.
     t = re.sub(r"(?<=[a-z$])[aiu]?lah?$", "ulla", t) if len(t) > 5 else t
@@ -59,12 +61,10 @@ def fold_token(token: str) -> str:
     t = re.sub(r"(?<=[a-z$]{2})[aiu]*[ld]?[aiu]*din$", "udin", t)
     if len(t) > 2 and t.endswith("h") and t[-2] in "aiu":
         t = t[:-1]
-    # "Abdurrahman" / "Abdal-rahman" / "Abd ar-Rahman": the article assimilates; normalise it.
-    m = _SUN_ABD.match(t)
-    if m and len(t) > m.end():
-        t = "abdul" + t[m.end():]
     return t
 
+
+_ABD_RE = re.compile(r"^abd(?:[aiu]?l|[aiu]?([rsztdn$])(?=\1)|[aiu](?=[rsztdn$][aiu]))(?=[a-z$]{3,})")
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset[str]]:
@@ -85,33 +85,49 @@ def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset
 
 
 def _fold_phrase(text: str) -> str:
-    return "".join(_join_compounds([fold_token(w) for w in normalise_latin(text).split()]))
+    return "".join(_join_compounds(normalise_latin(text).split()))
 
 
-def _join_compounds(tokens: list[str]) -> list[str]:
+# Suffix particles often written joined to the name before them ("Nazirjan", "Shahgul"); they
+# are split off so "Nazirjan" meets "Nazir Jan".
+_JOINED_PARTICLE = re.compile(r"^([a-z$]{3,}?)(jan|gul|xan)$")
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    """Fold words, gluing split compounds ("abd al rahman", "habib ullah") before folding so
+    that letters at the joint ("Zabih" + "ullah") are kept."""
+    folded = [fold_token(w) for w in words]
     out: list[str] = []
+    raw: list[str] = []
     i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    while i < len(words):
+        tok = folded[i]
         if not tok:
             i += 1
             continue
-        # "abd al rahman", "abdul rahman", "abd rahman"
-        if tok in _PREFIXES and i + 1 < len(tokens):
+        if tok in _PREFIXES and i + 1 < len(words):
             j = i + 1
-            if tokens[j] in _ARTICLES and j + 1 < len(tokens):
+            if folded[j] in _ARTICLES and j + 1 < len(words):
                 j += 1
-            out.append(fold_token("abdul" + tokens[j]))
+            raw.append("abdul" + words[j])
+            out.append(fold_token(raw[-1]))
             i = j + 1
             continue
-        if out and (tok in _SUFFIXES or (tok in _ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in _SUFFIXES)):
+        if out and (tok in _SUFFIXES or (tok in _ARTICLES and i + 1 < len(words) and folded[i + 1] in _SUFFIXES)):
             if tok in _ARTICLES:
                 i += 1
-                tok = tokens[i]
-            out[-1] = fold_token(out[-1] + tok)
+            raw[-1] = raw[-1] + words[i]
+            out[-1] = fold_token(raw[-1])
+            i += 1
+            continue
+        m = _JOINED_PARTICLE.match(tok)
+        if m and not tok.startswith("abd"):
+            out += [m.group(1), m.group(2)]
+            raw += [m.group(1), m.group(2)]
             i += 1
             continue
         out.append(tok)
+        raw.append(words[i])
         i += 1
     return out
 
@@ -125,6 +141,22 @@ def _canonical(folded: str) -> str:
 def _arabic_tokens(text: str) -> list[str]:
     _, arabic, titles, _ = _tables()
     words = [w for w in normalise_arabic(text).split(" ") if w and w not in titles]
+    # "عبد الرحمن" and "عبد البصیر": the servant-of prefix and an article written apart belong
+    # to the next word, as do a trailing "الله" / "الدین" written apart.
+    joined: list[str] = []
+    for w in words:
+        if joined and (joined[-1] == "عبد" or (w.startswith("ال") and w in ("الله", "الدین", "الدين"))):
+            joined[-1] += w
+        else:
+            joined.append(w)
+    words = []
+    for w in joined:
+        for suffix in ("جان", "گل", "خان"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.startswith("عبد"):
+                words += [w[: -len(suffix)], suffix]
+                break
+        else:
+            words.append(w)
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -136,7 +168,7 @@ def _arabic_tokens(text: str) -> list[str]:
                 i += size
                 break
         else:
-            folded = _join_compounds([fold_token(w) for w in transliterate(words[i]).split()])
+            folded = _join_compounds(transliterate(words[i]).split())
             out.extend(folded)
             i += 1
     return out
@@ -167,9 +199,8 @@ def _name_tokens(text: str) -> tuple[str, ...]:
         if detect_script(run) == "arabic":
             tokens.extend(_arabic_tokens(run))
         else:
-            folded = [fold_token(w) for w in normalise_latin(run).split()]
-            folded = [f for f in folded if f and f not in titles]
-            tokens.extend(_canonical(t) for t in _join_compounds(folded))
+            words = [w for w in normalise_latin(run).split() if fold_token(w) not in titles]
+            tokens.extend(_canonical(t) for t in _join_compounds(words))
     return tuple(t for t in tokens if t)
 
 

@@ -39,21 +39,16 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 
-def _is_arabic_char(ch: str) -> bool:
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _ARABIC_RANGES)
+_ARABIC_CHAR = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _ARABIC_RANGES) + "]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def detect_script(text: str | None) -> str:
     """"latin", "arabic" (any Perso-Arabic script), "mixed", or "none" when there are no letters."""
-    latin = arabic = False
-    for ch in text or "":
-        if not ch.isalpha():
-            continue
-        if _is_arabic_char(ch):
-            arabic = True
-        elif "LATIN" in unicodedata.name(ch, ""):
-            latin = True
+    if not text:
+        return "none"
+    arabic = _ARABIC_CHAR.search(text) is not None
+    latin = _LATIN_LETTER.search(text) is not None
     if latin and arabic:
         return "mixed"
     if arabic:

@@ -1,0 +1,130 @@
+"""Peer baseline: Splink 5 (DuckDB) configured as its tutorials show, with no Afghan-name knowledge.
+
+Generic cleaning only (lower case, trimmed text, a year taken as the first four digits); the
+same CSV files and the same threshold as our matcher. Run as a separate process so its time and
+memory are measured the same way:
+    python -m bench.matching.splink_baseline link --records R.csv --applicants A.csv --out M.csv
+    python -m bench.matching.splink_baseline dedupe --applicants A.csv --out C.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+
+import pandas as pd
+
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    s = series.fillna("").astype(str).str.lower().str.replace(r"[^\w\s]", " ", regex=True)
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.replace("", None)
+
+
+def _year(series: pd.Series) -> pd.Series:
+    def one(v):
+        m = _YEAR.search(str(v or ""))
+        return int(m.group(0)) if m else None
+
+    return series.map(one).astype("Int64")
+
+
+def _frame(path: str, id_col: str, cols: dict[str, str], year_col: str) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = pd.DataFrame({"unique_id": raw[id_col]})
+    for target, source in cols.items():
+        df[target] = _clean(raw[source])
+    df["birth_year"] = _year(raw[year_col])
+    return df
+
+
+def _settings(link_type: str, threshold_blocking: bool = True) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=[
+            cl.NameComparison("full_name"),
+            cl.NameComparison("father_name"),
+            cl.ExactMatch("birth_year"),
+            cl.ExactMatch("unit"),
+            cl.ExactMatch("role"),
+            cl.ExactMatch("location"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("full_name"),
+            block_on("father_name", "birth_year"),
+            block_on("substr(full_name, 1, 4)", "birth_year"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def _train(linker: Linker) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("full_name", "father_name", "birth_year")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("full_name"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("father_name", "birth_year"))
+
+
+COLS_R = {"full_name": "full_name", "father_name": "father_name", "unit": "unit", "role": "role", "location": "location"}
+COLS_A = {"full_name": "full_name", "father_name": "father_name", "unit": "claimed_unit", "role": "claimed_role",
+          "location": "claimed_location"}
+
+
+def link(records: str, applicants: str, out: str, threshold: float) -> None:
+    r = _frame(records, "record_id", COLS_R, "birth_year")
+    a = _frame(applicants, "applicant_id", COLS_A, "birth_date")
+    db = DuckDBAPI()
+    linker = Linker([db.register(r, table_name="records"), db.register(a, table_name="applicants")], _settings("link_only"))
+    _train(linker)
+    pred = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    left_is_record = pred["source_dataset_l"] == "records"
+    rec = pred["unique_id_l"].where(left_is_record, pred["unique_id_r"])
+    app = pred["unique_id_r"].where(left_is_record, pred["unique_id_l"])
+    pd.DataFrame({"applicant_id": app, "record_id": rec, "match_probability": pred["match_probability"]}).to_csv(
+        out, index=False
+    )
+
+
+def dedupe(applicants: str, out: str, threshold: float) -> None:
+    a = _frame(applicants, "applicant_id", COLS_A, "birth_date")
+    db = DuckDBAPI()
+    linker = Linker(db.register(a, table_name="applicants"), _settings("dedupe_only"))
+    _train(linker)
+    pred = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold).as_pandas_dataframe()
+    clusters[["unique_id", "cluster_id"]].rename(columns={"unique_id": "applicant_id"}).to_csv(out, index=False)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    lk = sub.add_parser("link")
+    lk.add_argument("--records", required=True)
+    lk.add_argument("--applicants", required=True)
+    lk.add_argument("--out", required=True)
+    lk.add_argument("--threshold", type=float, default=0.8)
+    dd = sub.add_parser("dedupe")
+    dd.add_argument("--applicants", required=True)
+    dd.add_argument("--out", required=True)
+    dd.add_argument("--threshold", type=float, default=0.8)
+    args = p.parse_args(argv)
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    if args.cmd == "link":
+        link(args.records, args.applicants, args.out, args.threshold)
+    else:
+        dedupe(args.applicants, args.out, args.threshold)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""Probabilistic matching of applicants to employer HR records (Fellegi-Sunter, explainable)."""
+
+from .engine import DEFAULT_THRESHOLD, Index, dedupe, link
+from .model import ApplicantIn, Candidate, Contribution, Match, RecordIn
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ApplicantIn",
+    "Candidate",
+    "Contribution",
+    "Index",
+    "Match",
+    "RecordIn",
+    "dedupe",
+    "link",
+]

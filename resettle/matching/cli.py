@@ -1,0 +1,207 @@
+"""CSV contract of the matcher, as plain functions (wrapped by the `match` / `dedupe` commands).
+
+match:  R.csv  record_id,full_name,father_name,birth_year,role,unit,location,start_date,end_date
+        A.csv  applicant_id,full_name,father_name,birth_date,claimed_role,claimed_unit,
+               claimed_location,claimed_start,claimed_end
+        -> M.csv applicant_id,record_id,match_probability (every pair called a match)
+dedupe: A.csv -> C.csv applicant_id,cluster_id (every row)
+
+Errors name the file, row and column. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .engine import DEFAULT_THRESHOLD, Index, dedupe, link
+from .model import ApplicantIn, FieldError, RecordIn
+
+RECORD_COLUMNS = ("record_id", "full_name", "father_name", "birth_year", "role", "unit", "location", "start_date", "end_date")
+APPLICANT_COLUMNS = (
+    "applicant_id", "full_name", "father_name", "birth_date", "claimed_role", "claimed_unit",
+    "claimed_location", "claimed_start", "claimed_end",
+)
+
+
+class InputError(Exception):
+    """Bad input file; the message names the file, row and column."""
+
+
+def _tqdm(desc: str, quiet: bool):
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    def wrap(it: Iterable, total: int | None = None):
+        return tqdm(it, desc=desc, total=total, file=sys.stderr, unit="", mininterval=0.5)
+
+    return wrap
+
+
+def _read(path: Path, columns: tuple[str, ...], id_column: str) -> list[dict[str, str]]:
+    try:
+        fh = open(path, newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    with fh:
+        try:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise InputError(f"{path}, row 1 (header): missing column(s) {', '.join(missing)}")
+            rows = []
+            seen: dict[str, int] = {}
+            for rowno, row in enumerate(reader, start=2):
+                if None in row:
+                    raise InputError(f"{path}, row {rowno}: more values than columns in the header")
+                values = {c: (row.get(c) or "").strip() for c in columns}
+                if not values[id_column]:
+                    raise InputError(f"{path}, row {rowno}, column {id_column}: empty id")
+                if values[id_column] in seen:
+                    raise InputError(
+                        f"{path}, row {rowno}, column {id_column}: id {values[id_column]!r} already used on row {seen[values[id_column]]}"
+                    )
+                seen[values[id_column]] = rowno
+                values["_row"] = rowno
+                rows.append(values)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except csv.Error as exc:
+            raise InputError(f"{path}, row {reader.line_num}: {exc}") from None
+    return rows
+
+
+class _Rows(list):
+    """Items read from a CSV file, remembering each id's row for error messages."""
+
+    path: Path
+    rows: dict[str, int]
+
+    def error(self, exc: FieldError) -> InputError:
+        row = self.rows.get(exc.item_id or "", "?")
+        return InputError(f"{self.path}, row {row}, column {exc.field}: {exc.message}")
+
+
+def read_records(path: str | Path) -> _Rows:
+    path = Path(path)
+    out = _Rows()
+    out.path, out.rows = path, {}
+    for row in _read(path, RECORD_COLUMNS, "record_id"):
+        out.append(RecordIn(**{c: row[c] for c in RECORD_COLUMNS}))
+        out.rows[row["record_id"]] = row["_row"]
+    return out
+
+
+def read_applicants(path: str | Path) -> _Rows:
+    path = Path(path)
+    out = _Rows()
+    out.path, out.rows = path, {}
+    for row in _read(path, APPLICANT_COLUMNS, "applicant_id"):
+        out.append(ApplicantIn(**{c: row[c] for c in APPLICANT_COLUMNS}))
+        out.rows[row["applicant_id"]] = row["_row"]
+    return out
+
+
+def match_files(
+    records: str | Path,
+    applicants: str | Path,
+    out: str | Path,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    quiet: bool = False,
+    workers: int | None = None,
+) -> int:
+    """Write M.csv; returns the number of matches written."""
+    recs = read_records(records)
+    apps = read_applicants(applicants)
+    try:
+        index = Index(recs, progress=_tqdm("index records", quiet))
+    except FieldError as exc:
+        raise recs.error(exc) from None
+    try:
+        matches = link(index, apps, threshold, workers=workers, progress=_tqdm("match applicants", quiet))
+    except FieldError as exc:
+        raise apps.error(exc) from None
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["applicant_id", "record_id", "match_probability"])
+        for m in matches:
+            w.writerow([m.applicant_id, m.record_id, f"{m.probability:.6f}"])
+    return len(matches)
+
+
+def dedupe_file(
+    applicants: str | Path,
+    out: str | Path,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    quiet: bool = False,
+    workers: int | None = None,
+) -> int:
+    """Write C.csv; returns the number of clusters."""
+    apps = read_applicants(applicants)
+    try:
+        clusters = dedupe(apps, threshold, workers=workers, progress=_tqdm("dedupe applicants", quiet))
+    except FieldError as exc:
+        raise apps.error(exc) from None
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["applicant_id", "cluster_id"])
+        for a in apps:
+            w.writerow([a.applicant_id, clusters[a.applicant_id]])
+    return len(set(clusters.values()))
+
+
+def _threshold(text: str) -> float:
+    try:
+        t = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"threshold {text!r} is not a number") from None
+    if not 0 < t < 1:
+        raise argparse.ArgumentTypeError(f"threshold {t} must be between 0 and 1")
+    return t
+
+
+def add_match_arguments(p) -> None:
+    p.add_argument("--records", required=True)
+    p.add_argument("--applicants", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
+    p.add_argument("--workers", type=int, default=None)
+
+
+def add_dedupe_arguments(p) -> None:
+    p.add_argument("--applicants", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
+    p.add_argument("--workers", type=int, default=None)
+
+
+def run(argv: list[str] | None = None, stderr=None) -> int:
+    """`python -m resettle.matching.cli match|dedupe ...`; returns the exit code."""
+    stderr = stderr or sys.stderr
+    parser = argparse.ArgumentParser(prog="resettle-matching")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_match_arguments(sub.add_parser("match"))
+    add_dedupe_arguments(sub.add_parser("dedupe"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "match":
+            n = match_files(args.records, args.applicants, args.out, args.threshold, workers=args.workers)
+            print(f"{n} matches written to {args.out}", file=stderr)
+        else:
+            n = dedupe_file(args.applicants, args.out, args.threshold, workers=args.workers)
+            print(f"{n} clusters written to {args.out}", file=stderr)
+    except (InputError, ValueError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())

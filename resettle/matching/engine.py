@@ -1,0 +1,476 @@
+"""Index, candidate search, record linkage and applicant de-duplication."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import math
+import os
+import random
+from collections import Counter, defaultdict
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from resettle.names.keys import skeleton
+
+from . import features as F
+from .features import Prepared, compare, prepare_applicant, prepare_record
+from .model import ApplicantIn, Candidate, Contribution, FieldError, Match, RecordIn
+from .params import Parameters, estimate_u, prior_m
+
+# A pair is called a match at or above this probability (see docs/benchmarks/matching.md for
+# how it was chosen: the benchmark's F1 is flat between 0.5 and 0.95).
+DEFAULT_THRESHOLD = 0.8
+
+# Keys shared by more records than this say too little to be worth comparing on their own; the
+# other, more specific keys of the same person still find the record.
+MAX_BLOCK = 300
+RANDOM_PAIRS = 60_000
+# Candidates less likely than about 1 in 1000 are of no use to a reviewer.
+CANDIDATE_FLOOR = -10.0
+
+Progress = Callable[[Iterable], Iterable]
+
+
+def _blocking_keys(p: Prepared) -> set[str]:
+    """Compound keys (name x father, name x birth year, father x year x initial) find a person
+    even when one of the fields is misspelt or missing; single-token keys only help when rare."""
+    keys: set[str] = set()
+    name, father = p.name, p.father
+    years = range(p.years[0], p.years[1] + 1) if p.years else ()
+    if name:
+        keys.add("s:" + "_".join(name.bag))
+        for t in name.distinctive:
+            sk = skeleton(t)
+            keys.add("t:" + t)
+            keys.add("k:" + sk)
+            for y in years:
+                keys.add(f"y:{t}:{y}")
+                keys.add(f"ky:{sk}:{y}")
+        if father:
+            for t in name.distinctive:
+                for f in father.distinctive:
+                    keys.add(f"f:{t}:{f}")
+                    keys.add(f"fk:{skeleton(t)}:{skeleton(f)}")
+    if father and years:
+        initials = {skeleton(t)[:1] for t in (name.distinctive if name else ())} or {""}
+        for f in father.distinctive:
+            sf = skeleton(f)
+            for y in years:
+                for i in initials:
+                    keys.add(f"fy:{f}:{y}:{i}")
+                    keys.add(f"fky:{sf}:{y}:{i}")
+    for k, v in p.extra:
+        keys.add(f"x:{k}:{v}")
+    return keys
+
+
+def _token_freq(feats: Iterable[F.NameFeat | None]) -> tuple[dict[str, float], dict[tuple[str, ...], float], int]:
+    """Share of names containing each token, and share of names that are exactly each bag
+    (of tokens, and of skeletons)."""
+    counts: Counter[str] = Counter()
+    bags: Counter[tuple] = Counter()
+    n = 0
+    for nf in feats:
+        if nf is None:
+            continue
+        n += 1
+        counts.update(set(nf.bag))
+        bags[nf.bag] += 1
+        bags[("#skel",) + nf.skel] += 1
+    if not n:
+        return {}, {}, 0
+    return {t: c / n for t, c in counts.items()}, {b: c / n for b, c in bags.items()}, n
+
+
+class Index:
+    """Records prepared and blocked once; then any number of applicants scored against them."""
+
+    def __init__(
+        self,
+        records: Sequence[RecordIn] | None = None,
+        *,
+        prepared: Sequence[Prepared] | None = None,
+        params: Parameters | None = None,
+        progress: Progress | None = None,
+        max_block: int = MAX_BLOCK,
+        seed: int = 0,
+    ) -> None:
+        # Building creates millions of small objects and no cycles; the cyclic collector would
+        # rescan them again and again.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(records, prepared, progress, max_block, seed)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        if params is None:
+            params = self._default_params(self.items)
+        self.set_params(params)
+
+    def _build(self, records, prepared, progress, max_block, seed) -> None:
+        if prepared is None:
+            prepared = []
+            it = records or []
+            for r in progress(it) if progress else it:
+                try:
+                    prepared.append(prepare_record(r))
+                except FieldError as exc:
+                    raise FieldError(exc.field, exc.message, item_id=str(r.record_id)) from None
+        self.items: list[Prepared] = list(prepared)
+        self.max_block = max_block
+        self.seed = seed
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.items):
+            for k in _blocking_keys(p):
+                self.postings[k].append(i)
+        self.postings = dict(self.postings)
+        self.name_freq, self.name_bag_freq, n_names = _token_freq(p.name for p in self.items)
+        self.father_freq, self.father_bag_freq, n_fathers = _token_freq(p.father for p in self.items)
+        self._min_name_u = 1 / max(n_names, 1)
+        self._min_father_u = 1 / max(n_fathers, 1)
+        self.extra_names = tuple(sorted({k for p in self.items for k, _ in p.extra}))
+
+    # ---- parameters ----------------------------------------------------------------------
+
+    def _default_params(self, others: Sequence[Prepared]) -> Parameters:
+        levels = self._random_levels(others, RANDOM_PAIRS)
+        tmp = Parameters(m=prior_m(self.extra_names), u={}, prior=0.5, extra_names=self.extra_names)
+        u = estimate_u(levels, tmp.fields, tmp.levels)
+        return Parameters(
+            m=prior_m(self.extra_names), u=u, prior=1 / max(len(self.items), 2), extra_names=self.extra_names
+        )
+
+    def set_params(self, params: Parameters) -> None:
+        self.params = params
+        self._weights = [list(w) for w in params.weight_table()]
+        self._m_name = params.m["name"]
+        self._m_father = params.m["father"]
+        self._prior = params.prior_log2_odds
+        self._max_rest = sum(max(max(w), 0.0) for w in self._weights[2:])
+
+    def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
+        rng = random.Random(self.seed)
+        rows = []
+        if self.items and others:
+            for _ in range(n):
+                a = others[rng.randrange(len(others))]
+                b = self.items[rng.randrange(len(self.items))]
+                if a.id == b.id and a is b:
+                    continue
+                rows.append([-1 if v is None else v for v in compare(a, b, self.extra_names)])
+        width = 7 + len(self.extra_names)
+        return np.array(rows, dtype=np.int16).reshape(-1, width)
+
+    def calibrate(self, applicants: Sequence[Prepared], *, expected_matches: float | None = None) -> Parameters:
+        """Measure u on random applicant-record pairs; m stays at the documented priors.
+
+        expected_matches sets the prior (default: one record per applicant). EM on candidate
+        pairs was tried and is not used: blocking on names makes name agreement common among
+        non-matching candidates, and EM converged to "every candidate is a match" (see
+        docs/matching.md).
+        """
+        base = self._default_params(applicants)
+        if expected_matches is not None and applicants:
+            base.prior = min(max(expected_matches / (len(applicants) * len(self.items)), 1e-12), 0.5)
+        self.set_params(base)
+        return base
+
+    # ---- blocking and scoring -------------------------------------------------------------
+
+    def _block(self, a: Prepared, exclude_self: bool = False) -> set[int]:
+        out: set[int] = set()
+        for k in _blocking_keys(a):
+            post = self.postings.get(k)
+            if post and len(post) <= self.max_block:
+                out.update(post)
+        return out
+
+    def _tf_u(self, nf: F.NameFeat, father: bool, level: int) -> float:
+        """How often a random record has this name: the whole name's own frequency for an exact
+        match (Splink-style term frequency), its consonant skeleton's for a skeleton match, the
+        product of its tokens' for a contained name."""
+        floor = self._min_father_u if father else self._min_name_u
+        bags = self.father_bag_freq if father else self.name_bag_freq
+        if level == 0:
+            return max(bags.get(nf.bag, 0.0), floor)
+        if level == 2:
+            return max(bags.get(("#skel",) + nf.skel, 0.0), floor)
+        freq = self.father_freq if father else self.name_freq
+        u = 1.0
+        for t in nf.bag:
+            u *= freq.get(t, floor)
+        return max(u, floor)
+
+    def _name_weight(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
+        if lv > 2:
+            return self._weights[j][lv]
+        # Term-frequency adjustment: agreeing on a rare name is stronger evidence than agreeing
+        # on "Mohammad Ali". The shorter name is what both sides share.
+        shared = na if len(na.bag) <= len(nb.bag) else nb
+        u = self._tf_u(shared, father=j == 1, level=lv)
+        if lv == 2:
+            # A skeleton match is never stronger evidence than an exact one on the same name.
+            u = max(u, self._tf_u(shared, father=j == 1, level=0))
+        return math.log2(max((self._m_name if j == 0 else self._m_father)[lv], 1e-3) / u)
+
+    def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
+        """(log2 odds, levels, weights); None when even full agreement on the fields after the
+        names could not lift the pair to floor (saves comparing hopeless candidates)."""
+        ln = F.compare_name(a.name, b.name)
+        lf = F.compare_name(a.father, b.father)
+        wn = 0.0 if ln is None else self._name_weight(0, ln, a.name, b.name)
+        wf = 0.0 if lf is None else self._name_weight(1, lf, a.father, b.father)
+        total = self._prior + wn + wf
+        if floor is not None and total + self._max_rest < floor:
+            return None
+        levels = [ln, lf] + F.compare_rest(a, b, self.extra_names)
+        ws = [wn, wf]
+        for j in range(2, len(levels)):
+            lv = levels[j]
+            w = 0.0 if lv is None else self._weights[j][lv]
+            ws.append(w)
+            total += w
+        return total, levels, ws
+
+    def _candidate(self, a: Prepared, i: int, total: float, levels, ws) -> Candidate:
+        b = self.items[i]
+        contribs = tuple(_explain(self, a, b, levels, ws))
+        return Candidate(record_id=b.id, probability=_prob(total), log2_odds=total, contributions=contribs)
+
+    def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
+        """Scored candidates at or above floor (log2 odds), best first."""
+        out = []
+        for i in self._block(a):
+            b = self.items[i]
+            if exclude_id is not None and b.id == exclude_id:
+                continue
+            scored = self._score(a, b, floor)
+            if scored is None or scored[0] < floor:
+                continue
+            out.append((scored[0], i, scored[1], scored[2]))
+        out.sort(key=lambda t: (-t[0], self.items[t[1]].id))
+        return out
+
+    def candidates(self, applicant: ApplicantIn | Prepared, limit: int = 10) -> list[Candidate]:
+        """Best records for one applicant, most probable first, each with its explanation.
+
+        Records below CANDIDATE_FLOOR (about 1 in 1000) are not returned.
+        """
+        a = applicant if isinstance(applicant, Prepared) else _prepare_applicants([applicant], None)[0]
+        scored = self.score_prepared(a)[:limit]
+        return [self._candidate(a, i, total, levels, ws) for total, i, levels, ws in scored]
+
+
+def _prob(log2_odds: float) -> float:
+    if log2_odds > 60:
+        return 1.0
+    if log2_odds < -60:
+        return 0.0
+    o = 2.0 ** log2_odds
+    return float(o / (1 + o))
+
+
+def _fmt_period(p: tuple[int, int]) -> str:
+    lo = "?" if p[0] <= F.OPEN_START else datetime.date.fromordinal(p[0]).isoformat()
+    hi = "?" if p[1] >= F.OPEN_END else datetime.date.fromordinal(p[1]).isoformat()
+    return f"{lo}..{hi}"
+
+
+def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Contribution]:
+    params = index.params
+    yield Contribution("prior", "prior", float(index._prior), f"prior odds of a match: 1 in {1 / params.prior:,.0f} pairs")
+    for j, f in enumerate(params.fields):
+        lv = levels[j]
+        label = F.FIELD_LABELS.get(f, f)
+        if lv is None:
+            yield Contribution(f, "missing", 0.0, f"{label}: missing on one side, no evidence")
+            continue
+        lname = params.levels(f)[lv]
+        w = ws[j]
+        if f in ("name", "father"):
+            na, nb = (a.name, b.name) if f == "name" else (a.father, b.father)
+            text = _explain_name(label, lname, na, nb, index, f)
+        elif f == "birth":
+            text = f"{label} {a.birth} vs {b.birth}: " + {
+                "same_day": "same day",
+                "overlap": "possible years overlap",
+                "within_1": "one year apart",
+                "within_3": "two or three years apart",
+                "different": "more than three years apart",
+            }[lname]
+        elif f == "period":
+            text = (
+                f"claimed {_fmt_period(a.period)} vs recorded {_fmt_period(b.period)}: "
+                + {"overlap": "overlap", "within_1y": "within a year", "apart": "more than a year apart"}[lname]
+            )
+        elif f in ("unit", "role", "location"):
+            va, vb = getattr(a, f), getattr(b, f)
+            text = f"{label} {va} {'=' if lname == 'same' else '≠'} {vb}"
+        else:
+            ea, eb = dict(a.extra), dict(b.extra)
+            text = f"{label} {ea.get(f)!r} vs {eb.get(f)!r}: {lname}"
+        yield Contribution(f, lname, float(w), text)
+
+
+def _explain_name(label, lname, na, nb, index, f) -> str:
+    pair = f"{na.raw} {'=' if na.raw == nb.raw else '≈'} {nb.raw}"
+    if lname == "exact":
+        rarity = index._tf_u(na, father=f == "father", level=0)
+        return f"{label} {pair}: same canonical key '{na.key}' (about 1 in {1 / rarity:,.0f} names)"
+    if lname == "subset":
+        return f"{label} {pair}: one adds name parts ('{na.key}' / '{nb.key}')"
+    if lname == "skeleton":
+        return f"{label} {pair}: same consonant skeleton '{' '.join(na.skel)}' (spelling or script variant)"
+    if lname == "fuzzy":
+        return f"{label} {pair}: similar spelling ('{na.folded}' ~ '{nb.folded}', likely typo)"
+    if lname == "partial":
+        shared = sorted(na.distinctive & nb.distinctive) or sorted(
+            {skeleton(t) for t in na.distinctive} & {skeleton(t) for t in nb.distinctive}
+        )
+        return f"{label} {pair}: share only {', '.join(shared)}"
+    return f"{label} {na.raw} ≠ {nb.raw}: different names ('{na.key}' / '{nb.key}')"
+
+
+# ---- bulk linking -------------------------------------------------------------------------
+
+_WORKER_INDEX: Index | None = None
+
+
+def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
+    chunk, threshold_logodds = args
+    index = _WORKER_INDEX
+    out = []
+    for a in chunk:
+        for total, i, levels, ws in index.score_prepared(a, floor=threshold_logodds):
+            cand = index._candidate(a, i, total, levels, ws)
+            out.append((a.id, cand.record_id, cand.probability, cand.contributions))
+    return out
+
+
+def _threshold_logodds(threshold: float) -> float:
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold {threshold} must be between 0 and 1")
+    return math.log2(threshold / (1 - threshold))
+
+
+def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None) -> list[Prepared]:
+    out = []
+    for a in progress(applicants) if progress else applicants:
+        try:
+            out.append(prepare_applicant(a))
+        except FieldError as exc:
+            raise FieldError(exc.field, exc.message, item_id=str(a.applicant_id)) from None
+    return out
+
+
+def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, workers: int | None, progress):
+    global _WORKER_INDEX
+    _WORKER_INDEX = index
+    t = _threshold_logodds(threshold)
+    size = 500
+    chunks = [(prepared[i : i + size], t) for i in range(0, len(prepared), size)]
+    workers = workers or min(os.cpu_count() or 1, 4)
+    results = []
+    if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            it = pool.imap(_link_chunk, chunks)
+            for r in progress(it, total=len(chunks)) if progress else it:
+                results.extend(r)
+    else:
+        for c in progress(chunks) if progress else chunks:
+            results.extend(_link_chunk(c))
+    _WORKER_INDEX = None
+    return results
+
+
+def link(
+    records: Sequence[RecordIn] | Index,
+    applicants: Sequence[ApplicantIn],
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Match]:
+    """Every (applicant, record) pair at or above threshold; a person may have several records.
+
+    A record matched by more than one applicant is flagged as a conflict on every such match.
+    """
+    index = records if isinstance(records, Index) else Index(records, progress=progress)
+    prepared = _prepare_applicants(applicants, progress)
+    index.calibrate(prepared)
+    raw = _run_chunks(index, prepared, threshold, workers, progress)
+    by_record: dict[str, set[str]] = defaultdict(set)
+    for app_id, rec_id, _, _ in raw:
+        by_record[rec_id].add(app_id)
+    matches = []
+    for app_id, rec_id, p, contribs in raw:
+        others = tuple(sorted(by_record[rec_id] - {app_id}))
+        matches.append(Match(app_id, rec_id, p, contribs, conflict=bool(others), conflicting_applicants=others))
+    matches.sort(key=lambda m: (m.applicant_id, -m.probability, m.record_id))
+    return matches
+
+
+def _dedupe_chunk(args):
+    chunk, threshold_logodds = args
+    index = _WORKER_INDEX
+    out = []
+    for a in chunk:
+        for total, i, _, _ in index.score_prepared(a, floor=threshold_logodds, exclude_id=a.id):
+            out.append((a.id, index.items[i].id))
+    return out
+
+
+def dedupe(
+    applicants: Sequence[ApplicantIn],
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> dict[str, str]:
+    """Cluster applications of the same person; cluster id = smallest applicant id in the cluster."""
+    global _WORKER_INDEX
+    prepared = _prepare_applicants(applicants, progress)
+    ids = [p.id for p in prepared]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i, c in Counter(ids).items() if c > 1)
+        raise ValueError(f"applicant id {dup} appears more than once")
+    index = Index(prepared=prepared)
+    index.calibrate(prepared)
+    _WORKER_INDEX = index
+    t = _threshold_logodds(threshold)
+    chunks = [(prepared[i : i + 500], t) for i in range(0, len(prepared), 500)]
+    pairs = []
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(workers) as pool:
+            it = pool.imap(_dedupe_chunk, chunks)
+            for r in progress(it, total=len(chunks)) if progress else it:
+                pairs.extend(r)
+    else:
+        for c in progress(chunks) if progress else chunks:
+            pairs.extend(_dedupe_chunk(c))
+    _WORKER_INDEX = None
+    parent = {i: i for i in ids}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in pairs:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            if rx < ry:
+                parent[ry] = rx
+            else:
+                parent[rx] = ry
+    return {i: find(i) for i in ids}

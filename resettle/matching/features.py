@@ -1,0 +1,319 @@
+"""Turn records and applicants into comparable features, and compare two of them field by field.
+
+Each comparison returns a level index (0 = strongest agreement) or None when either side is
+missing, so a missing value is neither evidence for nor against a match.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass
+
+import jdatetime
+from rapidfuzz.distance import JaroWinkler
+
+from resettle.names.dates import BirthDate, parse_birth_date
+from resettle.names.keys import fold_token, is_common, name_tokens, skeleton
+from resettle.names.normalise import normalise, split_father
+from resettle.names.places import canonical_location, canonical_role, canonical_unit
+
+from .model import ApplicantIn, FieldError, RecordIn
+
+# Comparison levels per field, strongest first. Names in docs/matching.md.
+NAME_LEVELS = ("exact", "subset", "skeleton", "fuzzy", "partial", "different")
+BIRTH_LEVELS = ("same_day", "overlap", "within_1", "within_3", "different")
+CATEGORY_LEVELS = ("same", "different")
+PERIOD_LEVELS = ("overlap", "within_1y", "apart")
+EXTRA_LEVELS = ("exact", "close", "similar", "different")
+
+FIELDS_LEVELS = {
+    "name": NAME_LEVELS,
+    "father": NAME_LEVELS,
+    "birth": BIRTH_LEVELS,
+    "unit": CATEGORY_LEVELS,
+    "role": CATEGORY_LEVELS,
+    "location": CATEGORY_LEVELS,
+    "period": PERIOD_LEVELS,
+}
+
+FIELD_LABELS = {
+    "name": "name",
+    "father": "father's name",
+    "birth": "birth date",
+    "unit": "unit",
+    "role": "role",
+    "location": "location",
+    "period": "employment period",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameFeat:
+    raw: str
+    tokens: tuple[str, ...]
+    bag: tuple[str, ...]  # sorted tokens: order-independent identity
+    skel: tuple[str, ...]  # sorted skeletons
+    folded: str  # sorted folded tokens joined, for edit-similarity
+    distinctive: frozenset[str]
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+
+@functools.lru_cache(maxsize=300_000)
+def name_feat(text: str | None) -> NameFeat | None:
+    tokens = tuple(name_tokens(text))
+    if not tokens:
+        return None
+    bag = tuple(sorted(tokens))
+    return NameFeat(
+        raw=text.strip(),
+        tokens=tokens,
+        bag=bag,
+        skel=tuple(sorted(skeleton(t) for t in tokens)),
+        folded=" ".join(sorted(fold_token(t) for t in tokens)),
+        distinctive=frozenset(t for t in tokens if not is_common(t)) or frozenset(tokens),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    id: str
+    name: NameFeat | None
+    father: NameFeat | None
+    birth: BirthDate | None
+    years: tuple[int, int] | None
+    unit: str | None
+    role: str | None
+    location: str | None
+    period: tuple[int, int] | None  # Gregorian ordinals, inclusive
+    extra: tuple[tuple[str, str], ...]
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+@functools.lru_cache(maxsize=50_000)
+def _birth_cached(text: str) -> tuple[BirthDate | None, tuple[int, int] | None]:
+    bd = parse_birth_date(text)
+    return bd, (bd.gregorian_year_range() if bd else None)
+
+
+def _birth(text: str, field: str) -> tuple[BirthDate | None, tuple[int, int] | None]:
+    try:
+        return _birth_cached(text)
+    except ValueError as exc:
+        raise FieldError(field, str(exc)) from None
+
+
+@functools.lru_cache(maxsize=50_000)
+def date_bounds(value: str) -> tuple[int, int] | None:
+    """Earliest and latest Gregorian day (ordinals) a written date may mean."""
+    bd = parse_birth_date(value)
+    if bd is None:
+        return None
+    if bd.precision == "day":
+        d = bd.to_gregorian().toordinal()
+        return d, d
+    if bd.calendar == "gregorian":
+        if bd.precision == "month":
+            first = datetime.date(bd.year, bd.month, 1)
+            nxt = datetime.date(bd.year + (bd.month == 12), bd.month % 12 + 1, 1)
+            return first.toordinal(), nxt.toordinal() - 1
+        return datetime.date(bd.year, 1, 1).toordinal(), datetime.date(bd.year, 12, 31).toordinal()
+    if bd.precision == "month":
+        first = jdatetime.date(bd.year, bd.month, 1)
+        month_days = jdatetime.j_days_in_month[bd.month - 1] if bd.month < 12 else (30 if first.isleap() else 29)
+        return first.togregorian().toordinal(), first.togregorian().toordinal() + month_days - 1
+    first = jdatetime.date(bd.year, 1, 1).togregorian().toordinal()
+    last = jdatetime.date(bd.year + 1, 1, 1).togregorian().toordinal() - 1
+    return first, last
+
+
+def _bounds(value) -> tuple[int, int] | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value.toordinal(), value.toordinal()
+    return date_bounds(str(value).strip())
+
+
+OPEN_START = datetime.date(1900, 1, 1).toordinal()
+OPEN_END = datetime.date(2100, 12, 31).toordinal()
+
+
+def _period(start, end, start_field: str, end_field: str) -> tuple[int, int] | None:
+    """Employment period as Gregorian ordinals; a missing end means "still employed / unknown",
+    so the period is open on that side rather than a single day."""
+    try:
+        s = _bounds(start)
+    except ValueError as exc:
+        raise FieldError(start_field, str(exc)) from None
+    try:
+        e = _bounds(end)
+    except ValueError as exc:
+        raise FieldError(end_field, str(exc)) from None
+    if s is None and e is None:
+        return None
+    lo = s[0] if s else OPEN_START
+    hi = e[1] if e else OPEN_END
+    return (lo, hi) if lo <= hi else (hi, lo)
+
+
+def _names(full_name: str, father_name: str) -> tuple[NameFeat | None, NameFeat | None]:
+    name, embedded = split_father(full_name)
+    father = father_name.strip() or embedded or ""
+    return name_feat(name), name_feat(father)
+
+
+def prepare_record(r: RecordIn) -> Prepared:
+    name, father = _names(_text(r.full_name), _text(r.father_name))
+    birth, years = _birth(_text(r.birth_year), "birth_year")
+    return Prepared(
+        id=str(r.record_id),
+        name=name,
+        father=father,
+        birth=birth,
+        years=years,
+        unit=canonical_unit(_text(r.unit)),
+        role=canonical_role(_text(r.role)),
+        location=canonical_location(_text(r.location)),
+        period=_period(r.start_date, r.end_date, "start_date", "end_date"),
+        extra=tuple(sorted((k, normalise(v)) for k, v in r.extra.items() if normalise(v))),
+    )
+
+
+def prepare_applicant(a: ApplicantIn) -> Prepared:
+    name, father = _names(_text(a.full_name), _text(a.father_name))
+    birth, years = _birth(_text(a.birth_date), "birth_date")
+    return Prepared(
+        id=str(a.applicant_id),
+        name=name,
+        father=father,
+        birth=birth,
+        years=years,
+        unit=canonical_unit(_text(a.claimed_unit)),
+        role=canonical_role(_text(a.claimed_role)),
+        location=canonical_location(_text(a.claimed_location)),
+        period=_period(a.claimed_start, a.claimed_end, "claimed_start", "claimed_end"),
+        extra=tuple(sorted((k, normalise(v)) for k, v in a.extra.items() if normalise(v))),
+    )
+
+
+# ---- comparisons -----------------------------------------------------------------------------
+
+FUZZY_NAME = 0.90
+
+
+def compare_name(a: NameFeat | None, b: NameFeat | None) -> int | None:
+    if a is None or b is None:
+        return None
+    if a.bag == b.bag:
+        return 0
+    sa, sb = set(a.bag), set(b.bag)
+    if (sa < sb or sb < sa) and (a.distinctive & b.distinctive):
+        return 1
+    if a.skel == b.skel:
+        return 2
+    if JaroWinkler.similarity(a.folded, b.folded) >= FUZZY_NAME or _aligned_fuzzy(a, b):
+        return 3
+    if a.distinctive & b.distinctive or set(a.skel) & set(b.skel) - {""}:
+        # Sharing only a very common token ("mohammad") is not partial agreement.
+        shared = (sa & sb) - {t for t in sa & sb if is_common(t)}
+        if shared or (a.distinctive & b.distinctive):
+            return 4
+        skel_a = {skeleton(t) for t in a.distinctive}
+        skel_b = {skeleton(t) for t in b.distinctive}
+        if skel_a & skel_b:
+            return 4
+    return 5
+
+
+def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:
+    """Every token of the shorter name has a close partner in the other (typos in any token,
+    in any order: "Mir Hasan Iaqiri" vs "Baqiri, Mir Hasan")."""
+    ta, tb = a.folded.split(" "), b.folded.split(" ")
+    if len(ta) > len(tb):
+        ta, tb = tb, ta
+    if len(ta) < len(tb) - 1 or len(ta) > 5:
+        return False
+    sims = []
+    for t in ta:
+        best = max(JaroWinkler.similarity(t, u) for u in tb)
+        if best < 0.8:
+            return False
+        sims.append(best)
+    return sum(sims) / len(sims) >= FUZZY_NAME
+
+
+def compare_birth(a: Prepared, b: Prepared) -> int | None:
+    if a.years is None or b.years is None:
+        return None
+    if a.birth.precision == "day" and b.birth.precision == "day" and not (a.birth.approximate or b.birth.approximate):
+        if a.birth.to_gregorian() == b.birth.to_gregorian():
+            return 0
+    (alo, ahi), (blo, bhi) = a.years, b.years
+    gap = max(blo - ahi, alo - bhi, 0)
+    if gap == 0:
+        return 1
+    if gap <= 1:
+        return 2
+    if gap <= 3:
+        return 3
+    return 4
+
+
+def compare_category(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    return 0 if a == b else 1
+
+
+def compare_period(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int | None:
+    if a is None or b is None:
+        return None
+    gap = max(b[0] - a[1], a[0] - b[1], 0)
+    if gap == 0:
+        return 0
+    if gap <= 366:
+        return 1
+    return 2
+
+
+def compare_extra(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    if a == b:
+        return 0
+    sim = JaroWinkler.similarity(a, b)
+    if sim >= 0.92:
+        return 1
+    if sim >= 0.80:
+        return 2
+    return 3
+
+
+def extra_fields(a: Prepared, b: Prepared) -> list[str]:
+    return sorted({k for k, _ in a.extra} | {k for k, _ in b.extra})
+
+
+def compare_rest(a: Prepared, b: Prepared, extra_names: tuple[str, ...] = ()) -> list[int | None]:
+    levels = [
+        compare_birth(a, b),
+        compare_category(a.unit, b.unit),
+        compare_category(a.role, b.role),
+        compare_category(a.location, b.location),
+        compare_period(a.period, b.period),
+    ]
+    if extra_names:
+        ea, eb = dict(a.extra), dict(b.extra)
+        levels += [compare_extra(ea.get(k), eb.get(k)) for k in extra_names]
+    return levels
+
+
+def compare(a: Prepared, b: Prepared, extra_names: tuple[str, ...] = ()) -> list[int | None]:
+    """Levels for every field, in the order of FIELDS_LEVELS then extra_names."""
+    return [compare_name(a.name, b.name), compare_name(a.father, b.father)] + compare_rest(a, b, extra_names)
