@@ -3,9 +3,9 @@
 import pytest
 
 from resettle.policies.engine import all_policies
-from resettle.policies.engine.testing import load_cases, run_case, test_paths
+from resettle.policies.engine.testing import load_cases, run_case, policy_test_paths
 
-CASES = [(path, line, case, pid) for path in test_paths() for line, case, pid in load_cases(path)]
+CASES = [(path, line, case, pid) for path in policy_test_paths() for line, case, pid in load_cases(path)]
 
 
 def test_shipped_policies_load_and_cite_sources():

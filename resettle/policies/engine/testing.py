@@ -32,7 +32,7 @@ class CaseResult:
         return head + (" ok" if self.ok else " FAILED\n  " + "\n  ".join(self.failures))
 
 
-def test_paths(directory: Path | None = None) -> list[Path]:
+def policy_test_paths(directory: Path | None = None) -> list[Path]:
     return sorted(((directory or DATA_DIR) / "tests").glob("*.yaml"))
 
 
@@ -101,7 +101,7 @@ def run_case(path: str | Path, line: int, case: dict, policy_id: str, policy_dir
 def run_policy_tests(paths: list[str | Path] | None = None, policy_dir: Path | None = None) -> list[CaseResult]:
     """Run test files (default: every file under the policy data's tests/ directory)."""
     results = []
-    for path in paths or test_paths(policy_dir):
+    for path in paths or policy_test_paths(policy_dir):
         for line, case, policy_id in load_cases(path):
             results.append(run_case(path, line, case, policy_id, policy_dir))
     return results
