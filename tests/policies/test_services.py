@@ -109,8 +109,25 @@ def test_simulate_command_over_database(tmp_path):
     make_application()
     out = StringIO()
     call_command("simulate", "--policy", "nz-bamyan-2012@2012-12", "--chart", str(tmp_path / "c.png"), stdout=out)
-    assert "1 candidates" in out.getvalue()
+    assert "Population: applications (1 candidates)" in out.getvalue()
     assert (tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_simulation_keeps_records_and_applications_apart(tmp_path):
+    from resettle.policies.simulation import run
+
+    make_application()
+    path = tmp_path / "r.csv"
+    path.write_text("record_id,full_name,father_name,birth_year,role,unit,location,employer,start_date,end_date\n"
+                    "A1,x,y,,interpreter,nz_prt_bamyan,bamyan,nzdf,2011-01-01,2012-10-01\n", encoding="utf-8")
+    out = run(policy="nz-bamyan-2012@2012-12", records_csv=path, chart_path=tmp_path / "c.svg")
+    assert set(out["results"]) == {"records", "applications"}
+    assert out["results"]["records"]["counts"]["interpreter_package"] == 1
+    # the application's claim is unverified: unknown, not an offer
+    assert out["results"]["applications"]["counts"]["unknown"] == 1
+    assert {r["population"] for r in out["rows"]} == {"records", "applications"}
+    assert set(out["charts"]) == {"records", "applications"} and (tmp_path / "c-applications.svg").exists()
 
 
 def test_policy_commands(tmp_path):

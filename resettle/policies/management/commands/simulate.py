@@ -40,5 +40,5 @@ class Command(BaseCommand):
             self.stdout.write(_json.dumps(out["rows"], indent=1, default=str))
         else:
             self.stdout.write(out["text"])
-        if out["chart"]:
-            self.stdout.write(f"chart: {out['chart']}")
+        for name, path in out["charts"].items():
+            self.stdout.write(f"chart ({name}): {path}")
