@@ -127,6 +127,23 @@ def test_a_wrong_backup_key_is_refused_by_name(tmp_path, populated, monkeypatch)
         keys.reload()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_whose_audit_log_does_not_verify_here_is_refused(tmp_path, populated, monkeypatch):
+    target = tmp_path / "b.bin"
+    call_command("backup", str(target), **QUIET)
+    rows = our_rows()
+    # Same backup key, other audit key: the log would look tampered with from now on.
+    monkeypatch.setenv("RESETTLE_AUDIT_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    keys.reload()
+    try:
+        with pytest.raises(CommandError, match="audit log does not verify"):
+            call_command("restore", str(target), "--replace", **QUIET)
+    finally:
+        monkeypatch.undo()
+        keys.reload()
+    assert our_rows() == rows  # the wipe was rolled back with the load
+
+
 def test_format_refuses_a_forged_header_even_with_matching_fingerprint():
     key = secrets.token_bytes(32)
     sealed = backup_format.seal(b'[{"x": 1}]', key)
