@@ -14,5 +14,5 @@ urlpatterns = [
     path("verification/", include("resettle.verification.urls")),
     path("api/", include("resettle.applications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"), name="api-docs"),
 ]

@@ -76,3 +76,6 @@ def test_schema_and_docs_are_served_to_signed_in_staff(staff):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui-bundle.js" in docs.content
     assert b"cdn.jsdelivr" not in docs.content  # served locally: the CSP allows no CDN
+    assert b"<style" not in docs.content and b"<script>" not in docs.content
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and b"/api/schema/" in script.content
