@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# Said in every message: people posing as the department ask applicants for passports and
+# tazkiras, and the applicant should know that we never do that by message.
+NEVER_ASK = ("We will never ask you to send documents or money to anyone, or to share this message.\n"
+             "ما هرگز از شما نمی‌خواهیم اسناد یا پول را برای کسی بفرستید.\n")
+
+
 @dataclass(frozen=True)
 class Template:
     subject: str
     body: str
+
+    def render(self, reference: str) -> tuple[str, str]:
+        return self.subject.format(reference=reference), self.body.format(reference=reference) + "\n" + NEVER_ASK
 
 
 TEMPLATES: dict[str, Template] = {
     "application_received": Template(
         subject="Your application {reference} has been received",
         body=("We have received your application. Its reference is {reference}.\n"
-              "Keep this reference; we will never ask you to send your documents to anyone else.\n\n"
+              "Keep this reference.\n\n"
               "درخواست شما دریافت شد. شماره مرجع: {reference}\n"),
     ),
     "information_requested": Template(

@@ -42,8 +42,8 @@ def notify(*, actor, recipient: ContactDetail | Person, template: str, reference
     if template not in TEMPLATES:
         raise NotificationError(f"unknown template {template!r}; known: {', '.join(sorted(TEMPLATES))}")
     text = TEMPLATES[template]
-    message = OutgoingMessage(to=contact.value.strip(), subject=text.subject.format(reference=reference),
-                              body=text.body.format(reference=reference))
+    subject, body = text.render(reference)
+    message = OutgoingMessage(to=contact.value.strip(), subject=subject, body=body)
     with transaction.atomic():
         note = Notification.objects.create(person_id=contact.person_id, contact=contact, channel="email",
                                            template=template)

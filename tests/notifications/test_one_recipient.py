@@ -14,6 +14,7 @@ import resettle
 import resettle.notifications
 from resettle.audit.models import AuditEvent
 from resettle.notifications.backend import OutgoingMessage, RecipientError
+from resettle.notifications.messages import TEMPLATES
 from resettle.notifications.models import Notification
 from resettle.notifications.services import NotificationError, notify
 from resettle.people.models import ContactDetail, Person
@@ -142,3 +143,11 @@ def test_the_mail_scan_finds_a_call_when_there_is_one(tmp_path):
     (tmp_path / "notifications" / "ok.py").write_text("EmailMessage(to=['a'])\n")
     (tmp_path / "cases.py").write_text("from django.core import mail\nmail.send_mail('s', 'b', None, ['a@x', 'b@x'])\n")
     assert mail_calls_outside_notifications(tmp_path) == [f"{tmp_path.name}/cases.py:2: send_mail("]
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_every_message_warns_against_impostors_and_names_only_the_reference(people, template):
+    notify(actor=None, recipient=people[0], template=template, reference="RST-99")
+    message = mail.outbox[-1]
+    assert "never ask you to send documents" in message.body and "RST-99" in message.body
+    assert people[0].full_name not in message.body + message.subject
