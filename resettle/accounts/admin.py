@@ -8,10 +8,12 @@ administration (USERS_MANAGE), and none of them shows an authenticator's secret 
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from resettle.accounts import roles
 from resettle.accounts.models import StaffProfile, Team
+from resettle.audit.services import record_event
 from resettle.core.admin import CapabilityAdmin
 
 
@@ -35,15 +37,31 @@ class _TOTPDeviceAdmin(CapabilityAdmin):
     list_display = ("user", "name", "confirmed")
 
 
-def _guard(model, model_admin_class, **capabilities):
+class _StaffUserAdmin(CapabilityAdmin, UserAdmin):
+    """Administrators manage accounts, but not their own roles (no granting oneself case
+    access), and every change of roles goes to the audit log."""
+
+    view_capability = change_capability = add_capability = roles.USERS_MANAGE
+    _own = ("groups", "is_superuser", "is_staff", "is_active", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + self._own if obj is not None and obj.pk == request.user.pk else fields
+
+    def save_related(self, request, form, formsets, change):
+        before = sorted(form.instance.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.groups.values_list("name", flat=True))
+        if before != after or not change:
+            record_event(actor=request.user, action="staff.roles_changed", target=form.instance,
+                         reason="admin", details={"from": before, "to": after})
+
+
+def _guard(model, model_admin_class):
     name = f"Guarded{model_admin_class.__name__}"
-    attrs = {"view_capability": roles.USERS_MANAGE, **capabilities}
+    attrs = {"view_capability": roles.USERS_MANAGE}
     return type(name, (CapabilityAdmin, model_admin_class), attrs)
 
-
-_CAPS = {
-    get_user_model(): {"change_capability": roles.USERS_MANAGE, "add_capability": roles.USERS_MANAGE},
-}
 
 for _model, _model_admin in list(admin.site._registry.items()):
     if isinstance(_model_admin, CapabilityAdmin) or _model._meta.app_label.startswith("resettle"):
@@ -51,7 +69,9 @@ for _model, _model_admin in list(admin.site._registry.items()):
     admin.site.unregister(_model)
     if _model is TOTPDevice:
         admin.site.register(_model, _TOTPDeviceAdmin)
+    elif _model is get_user_model():
+        admin.site.register(_model, _StaffUserAdmin)
     elif _model._meta.app_label.startswith("otp_"):
         continue  # device types we do not use
     else:
-        admin.site.register(_model, _guard(_model, type(_model_admin), **_CAPS.get(_model, {})))
+        admin.site.register(_model, _guard(_model, type(_model_admin)))

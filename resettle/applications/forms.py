@@ -10,14 +10,17 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     pathway = forms.ChoiceField(label=_("Pathway"), required=False)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=20)
-    name = forms.CharField(label=_("Name (exact, any spelling of the same key)"), required=False, max_length=200)
 
-    def __init__(self, *args, pathways=(), name_search=False, **kwargs):
+    def __init__(self, *args, pathways=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any"))] + list(Status.choices)
         self.fields["pathway"].choices = [("", _("Any"))] + [(p, p) for p in sorted(pathways)]
-        if not name_search:
-            del self.fields["name"]
+
+
+class NameSearchForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=200,
+                           help_text=_("Matches the whole name as written, in either script; spelling variants "
+                                       "that share a name key match too."))
 
 
 class ApplicationImportForm(forms.Form):

@@ -9,19 +9,24 @@ from resettle.accounts import roles
 from resettle.accounts.models import Team
 from resettle.accounts.permissions import can, require
 from resettle.applications import selectors
-from resettle.applications.forms import ApplicationImportForm, CaseFilterForm
+from resettle.applications.forms import ApplicationImportForm, CaseFilterForm, NameSearchForm
 from resettle.applications.models import Status
 from resettle.applications.services import import_applications
 from resettle.core.uploads import run_import
 
 
 def case_list(request):
-    form = CaseFilterForm(request.GET or None, pathways=selectors.pathways(request.user),
-                          name_search=can(request.user, roles.PERSON_IDENTITY))
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.search_applications(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(cases.select_related("team"), 50).get_page(request.GET.get("page"))
-    return render(request, "applications/list.html", {"form": form, "page": page, "statuses": Status})
+    """Filters travel in the URL; a name never does (URLs end up in logs and browser history),
+    so searching by name is a POST."""
+    form = CaseFilterForm(request.GET or None, pathways=selectors.pathways(request.user))
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    name_form = NameSearchForm(request.POST or None)
+    name = name_form.cleaned_data["name"] if request.method == "POST" and name_form.is_valid() else ""
+    cases = selectors.search_applications(request.user, name=name, **filters).select_related("team")
+    page = Paginator(cases, 50).get_page(None if name else request.GET.get("page"))
+    return render(request, "applications/list.html", {
+        "form": form, "page": page, "name_searched": bool(name),
+        "name_form": name_form if can(request.user, roles.PERSON_IDENTITY) else None})
 
 
 def case_detail(request, application_id):
