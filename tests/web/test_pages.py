@@ -31,6 +31,19 @@ def test_no_inline_script_or_style_on_any_page_a_role_can_open(staff, cases, rol
             assert not INLINE_STYLE.search(html), url
 
 
+def test_sign_in_and_enrolment_pages_keep_to_the_csp(user_factory):
+    from django.test import Client
+
+    user_factory(roles.ANALYST, username="new-analyst")
+    client = Client()
+    pages = [client.get("/accounts/login/").content.decode()]
+    client.post("/accounts/login/", {"username": "new-analyst", "password": "a long test password 123"})
+    pages.append(client.get("/accounts/enrol/").content.decode())
+    assert "<svg" in pages[1]
+    for html in pages:
+        assert not INLINE_SCRIPT.search(html) and not INLINE_STYLE.search(html)
+
+
 @pytest.mark.parametrize("language, direction", [("en", "ltr"), ("fa-af", "rtl"), ("ps", "rtl")])
 def test_page_direction_follows_the_language(staff, language, direction):
     from django.conf import settings
