@@ -144,6 +144,24 @@ def test_sessions_expire_after_a_short_idle_time():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
+def test_an_idle_session_expires_and_each_request_extends_it(officer):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    device = enrolled(officer)
+    client = Client()
+    sign_in(client, "officer", token=current_code(device))
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=60))
+    assert client.get("/cases/").status_code == 200
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert remaining > dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)  # renewed by the request
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 def test_forms_carry_csrf_tokens_and_posts_without_one_are_refused(officer):
     assert 'name="csrfmiddlewaretoken"' in Client().get(LOGIN).content.decode()
     strict = Client(enforce_csrf_checks=True)
