@@ -148,3 +148,20 @@ def test_structure_errors(tmp_path):
     assert e.line == 2 and "must be a list" in e.reason
     e = error(tmp_path, "- just\n- a list\n")
     assert "mapping" in e.reason
+
+
+def test_any_of_needs_two_alternatives_with_conditions(tmp_path):
+    e = error(tmp_path, GOOD.replace("        role: [interpreter]\n", "        role: [interpreter]\n        any_of:\n          - {employer: [nzdf]}\n", 1))
+    assert e.line == 12 and "at least two alternatives" in e.reason
+    e = error(tmp_path, GOOD.replace("        role: [interpreter]\n", "        role: [interpreter]\n        any_of:\n          - {employer: [nzdf]}\n          - {colour: red}\n", 1))
+    assert e.line == 14 and "unknown key 'colour'" in e.reason
+
+
+def test_merge_keys_may_be_overridden_but_not_repeated(tmp_path):
+    text = GOOD.replace("    criteria:\n      terp:", "    criteria: &c\n      terp:", 1).replace(
+        "    criteria:\n      terp:\n        type: employment\n        role: [interpreter]\n",
+        "    criteria:\n      <<: *c\n      terp:\n        type: employment\n        role: [driver]\n", 1)
+    p = load(tmp_path, text)
+    assert p.versions[1].criteria["terp"].conditions[0].allowed == frozenset({"driver"})
+    e = error(tmp_path, text.replace("        role: [driver]\n", "        role: [driver]\n        role: [cook]\n", 1))
+    assert "duplicate key 'role'" in e.reason

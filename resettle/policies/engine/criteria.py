@@ -69,6 +69,32 @@ class FieldCondition:
         return f"{self.name} {v} {'meets' if value == tri.YES else 'fails'}: {self.describe()}"
 
 
+class AlternativesCondition:
+    """The period matches at least one of several sets of field conditions, e.g. employed by
+    US forces, or by ISAF, or by a contractor other than ISAF's."""
+
+    def __init__(self, alternatives: list[list[FieldCondition]]):
+        self.name = "any_of"
+        self.alternatives = alternatives
+
+    def evaluate(self, table: PeriodTable) -> np.ndarray:
+        n = table.n_periods
+        return tri.any_of([tri.all_of([c.evaluate(table) for c in alt], n) for alt in self.alternatives], n)
+
+    def describe(self) -> str:
+        return "either " + " or ".join("(" + "; ".join(c.describe() for c in alt) + ")" for alt in self.alternatives)
+
+    def explain(self, table: PeriodTable, i: int, value: int) -> str:
+        if value == tri.YES:
+            for alt in self.alternatives:
+                parts = [c.evaluate(table)[i] for c in alt]
+                if min(parts) == tri.YES:
+                    return "matches (" + "; ".join(c.describe() for c in alt) + ")"
+        if value == tri.UNKNOWN:
+            return f"not enough recorded to tell whether it matches {self.describe()}"
+        return f"matches none of {self.describe()}"
+
+
 class VerificationCondition:
     # No "unless rejected" mode: it would treat pending verification as met, and a later
     # rejection would reverse a definite answer.
@@ -157,15 +183,15 @@ class EmploymentCriterion(Criterion):
     matching periods add up to enough service)."""
 
     type = "employment"
-    KEYS = {"type", "label", "source", "verification", "min_service", *vocab.EMPLOYMENT_FIELDS, *DateCondition.KINDS}
+    KEYS = {"type", "label", "source", "verification", "min_service", "any_of", *vocab.EMPLOYMENT_FIELDS,
+            *DateCondition.KINDS}
 
     def __init__(self, id: str, label: str, conditions: list, min_service_days: int | None, min_service_text: str):
         self.id, self.label, self.conditions = id, label, conditions
         self.min_service_days, self.min_service_text = min_service_days, min_service_text
 
-    @classmethod
-    def parse(cls, cid: str, r: Reader) -> EmploymentCriterion:
-        r.only(cls.KEYS, {"type"})
+    @staticmethod
+    def _field_conditions(cid: str, r: Reader) -> list:
         conds: list = []
         for fname, allowed_vocab in vocab.EMPLOYMENT_FIELDS.items():
             if fname not in r.node:
@@ -188,6 +214,24 @@ class EmploymentCriterion(Criterion):
                     raise r.error(fname, f"unknown {fname} {v!r} in criterion {cid!r} "
                                          f"(known: {', '.join(sorted(allowed_vocab))})")
             conds.append(FieldCondition(fname, frozenset(spec), exclude))
+        return conds
+
+    @classmethod
+    def parse(cls, cid: str, r: Reader) -> EmploymentCriterion:
+        r.only(cls.KEYS, {"type"})
+        conds = cls._field_conditions(cid, r)
+        if "any_of" in r.node:
+            alternatives = []
+            for line, node in r.items("any_of"):
+                ar = Reader(r.path, node, f"an alternative in any_of of criterion {cid!r}", line)
+                ar.only(set(vocab.EMPLOYMENT_FIELDS))
+                sub = cls._field_conditions(cid, ar)
+                if not sub:
+                    raise ar.error(None, f"an alternative in any_of of criterion {cid!r} needs a field condition")
+                alternatives.append(sub)
+            if len(alternatives) < 2:
+                raise r.error("any_of", f"any_of of criterion {cid!r} needs at least two alternatives")
+            conds.append(AlternativesCondition(alternatives))
         for kind in DateCondition.KINDS:
             if kind in r.node:
                 try:

@@ -270,6 +270,30 @@ def _member_condition(cond, member: dict, reference: date) -> tuple[int, str]:
     return ok, note
 
 
+MAX_ENUMERATED_UNKNOWNS = 12
+
+
+def _possible_rules(version: Version, values: dict[str, Values], first_unknown: int, chosen: int,
+                    rule_status: list[int]) -> list[int]:
+    """Outcome rules that some resolution of the unknown criteria would select.
+
+    Each unknown criterion is tried as met and as not met (all combinations, run through the
+    same outcome selection as a table of virtual candidates), so a criterion that appears in
+    two rules is not counted as both met and not met. With very many unknowns this falls back
+    to the rule-by-rule reading, which may list an outcome that cannot happen, never omit one.
+    """
+    unknown = [cid for cid, v in values.items() if v.group[0] == tri.UNKNOWN]
+    if len(unknown) > MAX_ENUMERATED_UNKNOWNS:
+        return [i for i in range(first_unknown, chosen + 1) if rule_status[i] != tri.NO]
+    n = 1 << len(unknown)
+    combos = (np.arange(n)[:, None] >> np.arange(len(unknown))) & 1
+    virtual = {cid: Values(np.full(n, v.group[0], dtype=np.int8)) for cid, v in values.items()}
+    for j, cid in enumerate(unknown):
+        virtual[cid] = Values(np.where(combos[:, j] == 1, tri.YES, tri.NO).astype(np.int8))
+    picked, _ = select_outcomes(version, virtual, n)
+    return sorted({int(i) for i in picked})
+
+
 def evaluate(policy: Policy, situation: Situation | dict, version: Version | str | None = None) -> Result:
     """Evaluate a situation. Without ``version``, the version in force on the reference date."""
     if isinstance(situation, dict):
@@ -287,9 +311,8 @@ def evaluate(policy: Policy, situation: Situation | dict, version: Version | str
     rule_status = [int(r.when.evaluate(values, 1)[0]) for r in version.rules] + [int(tri.YES)]
     possible = []
     if first_unknown[0] >= 0:
-        # only rules the missing evidence could still decide, up to the one already met
-        possible = [_rule_summary(r) for i, r in enumerate(rules)
-                    if int(first_unknown[0]) <= i <= int(chosen[0]) and rule_status[i] != tri.NO]
+        possible = [_rule_summary(rules[i]) for i in _possible_rules(version, values, int(first_unknown[0]),
+                                                                      int(chosen[0]), rule_status)]
         outcome, rule_id, label, offers, choice, details = (
             "unknown", "", "Outcome depends on missing evidence", [], "", "")
     else:

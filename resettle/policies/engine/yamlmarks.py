@@ -39,18 +39,24 @@ def _loader_for(path: str | Path) -> type[yaml.SafeLoader]:
         pass
 
     def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> MarkedDict:
+        explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
         loader.flatten_mapping(node)
         out = MarkedDict()
         out.line = node.start_mark.line + 1
         out.lines = {}
+        merged: set = set()
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise PolicyFileError(path, line, f"a key must be a plain word, not {key!r}")
-            if key in out:
-                # PyYAML keeps the last duplicate silently; in a policy that hides an edit
+            if key in out and not (key in merged and id(key_node) in explicit):
+                # PyYAML keeps the last duplicate silently; in a policy that hides an edit.
+                # Overriding a key brought in by a '<<' merge is the one allowed repeat.
                 raise PolicyFileError(path, line, f"duplicate key {key!r}")
+            merged.discard(key)
+            if id(key_node) not in explicit:
+                merged.add(key)
             out[key] = loader.construct_object(value_node, deep=True)
             out.lines[key] = line
         return out
