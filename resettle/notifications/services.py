@@ -44,12 +44,18 @@ def notify(*, actor, recipient: ContactDetail | Person, template: str, reference
     text = TEMPLATES[template]
     subject, body = text.render(reference)
     message = OutgoingMessage(to=contact.value.strip(), subject=subject, body=body)
+    # Sent before the record is written, not inside its transaction: appending to the audit log
+    # locks the chain's head, and no one else's work should wait on a mail server.
+    try:
+        deliver(message)
+    except Exception as exc:
+        record_event(actor=actor, action="notification.failed", target=(contact._meta.label_lower, contact.pk),
+                     details={"person": str(contact.person_id), "template": template, "error": type(exc).__name__})
+        raise
     with transaction.atomic():
         note = Notification.objects.create(person_id=contact.person_id, contact=contact, channel="email",
                                            template=template)
         record_event(actor=actor, action="notification.sent", target=note,
                      details={"person": str(contact.person_id), "contact": str(contact.pk), "template": template,
                               "channel": "email"})
-        # Sent last, inside the transaction: if the mail server refuses, no record claims it went.
-        deliver(message)
     return note

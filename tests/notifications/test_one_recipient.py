@@ -151,3 +151,14 @@ def test_every_message_warns_against_impostors_and_names_only_the_reference(peop
     message = mail.outbox[-1]
     assert "never ask you to send documents" in message.body and "RST-99" in message.body
     assert people[0].full_name not in message.body + message.subject
+
+
+def test_a_refused_delivery_is_logged_as_failed_not_sent(people, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
+    with pytest.raises(OSError):
+        notify(actor=None, recipient=people[0], template="decision_made", reference="RST-5")
+    assert not Notification.objects.exists()
+    failed = AuditEvent.objects.get(action="notification.failed")
+    assert failed.details["error"] in ("ConnectionRefusedError", "TimeoutError", "OSError")
+    assert ADDRESSES[0] not in str(failed.details)
