@@ -14,7 +14,6 @@ from resettle.applications.models import Application, Relationship
 from resettle.names.dates import GREGORIAN
 from resettle.people.models import DocumentKind
 
-from .models import AssessedFact
 
 
 def _birth(person) -> object:
@@ -36,14 +35,18 @@ def _value(text: str) -> object:
 
 def assessed_facts(application: Application) -> dict[str, object]:
     latest: dict[str, object] = {}
-    for f in AssessedFact.objects.filter(application=application).order_by("recorded_at"):
+    # .all() so a prefetch (selectors.applications_table) is used when there is one
+    for f in sorted(application.assessed_facts.all(), key=lambda f: f.recorded_at):
         latest[f.field] = _value(f.value)
     return latest
 
 
+PREFETCH = ("members__person__documents", "claimed_employment__verified_record__source", "assessed_facts")
+
+
 def situation_for(application: Application, *, reference_date: date | None = None) -> dict:
     """The engine situation for an application (reference date = received_on by default)."""
-    members = list(application.members.select_related("person").prefetch_related("person__documents"))
+    members = sorted(application.members.all(), key=lambda m: m.position)
     principal_member = next((m for m in members if m.relationship == Relationship.PRINCIPAL), None)
     principal: dict[str, object] = {}
     if principal_member is not None:
@@ -53,7 +56,8 @@ def situation_for(application: Application, *, reference_date: date | None = Non
             principal["nationality"] = "afghan"
     principal.update(assessed_facts(application))
     employment = []
-    for c in application.claimed_employment.select_related("verified_record__source").order_by("start_date"):
+    claims = sorted(application.claimed_employment.all(), key=lambda c: (c.start_date is None, c.start_date or date.min))
+    for c in claims:
         verified_by = None
         if c.verified_record_id:
             verified_by = f"{c.verified_record.source.name} record {c.verified_record.source_record_id}"

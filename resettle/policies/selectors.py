@@ -15,7 +15,7 @@ from .engine.dates import MISSING
 from .engine.evaluate import Situation, situations_table
 from .engine.simulate import records_table
 from .engine.table import Column, PeriodTable
-from .facts import situation_for
+from .facts import PREFETCH, situation_for
 from .models import Evaluation
 
 
@@ -54,13 +54,13 @@ def employment_records_table(*, reference: date, employer: str | None = None) ->
 def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list[int]]:
     """Applications as simulation candidates (reference date = each one's received date), and
     the family size (members other than the principal) of each, for the dependants estimate."""
-    qs = Application.objects.all().order_by("received_on")
+    qs = Application.objects.all().order_by("received_on").prefetch_related(*PREFETCH)
     if pathway:
         qs = qs.filter(pathway=pathway)
     situations, sizes, refs = [], [], []
     for app in qs.iterator(chunk_size=500):
         situations.append(Situation.from_dict(situation_for(app)))
-        sizes.append(app.members.exclude(relationship=Relationship.PRINCIPAL).count())
+        sizes.append(sum(m.relationship != Relationship.PRINCIPAL for m in app.members.all()))
         refs.append(app.reference)
     table = situations_table(situations)
     table.extra = {"ids": refs}
