@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterable
@@ -172,14 +173,14 @@ def add_match_arguments(p) -> None:
     p.add_argument("--applicants", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
-    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
 
 
 def add_dedupe_arguments(p) -> None:
     p.add_argument("--applicants", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
-    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
 
 
 def run(argv: list[str] | None = None, stderr=None) -> int:
@@ -190,6 +191,7 @@ def run(argv: list[str] | None = None, stderr=None) -> int:
     add_match_arguments(sub.add_parser("match"))
     add_dedupe_arguments(sub.add_parser("dedupe"))
     args = parser.parse_args(argv)
+    args.workers = args.workers or os.cpu_count() or 1
     try:
         if args.command == "match":
             n = match_files(args.records, args.applicants, args.out, args.threshold, workers=args.workers)

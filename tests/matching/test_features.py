@@ -1,0 +1,64 @@
+import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resettle.matching.features import (
+    OPEN_END,
+    compare_birth,
+    compare_name,
+    compare_period,
+    date_bounds,
+    name_feat,
+    prepare_applicant,
+    prepare_record,
+)
+from resettle.matching.model import ApplicantIn, RecordIn
+
+
+def test_name_levels():
+    assert compare_name(name_feat("Mohd Husaini"), name_feat("محمد حسینی")) == 0
+    assert compare_name(name_feat("Karim"), name_feat("Karim Sultani")) == 1
+    assert compare_name(name_feat("Shakib Rashidi"), name_feat("شکیب رشیدی")) == 2
+    assert compare_name(name_feat("Mir Hasan Iaqiri"), name_feat("Baqiri, Mir Hasan")) == 3
+    assert compare_name(name_feat("Zabihullah Hussaini"), name_feat("Mohammad Hussaini")) == 4
+    assert compare_name(name_feat("Karim"), name_feat("Rahim")) == 5
+    assert compare_name(None, name_feat("Karim")) is None
+
+
+def _app(bd):
+    return prepare_applicant(ApplicantIn("a", "x", birth_date=bd))
+
+
+def _rec(by):
+    return prepare_record(RecordIn("r", "x", birth_year=by))
+
+
+def test_birth_levels_across_calendars():
+    assert compare_birth(_app("1982-08-03"), _rec("1361")) == 1  # SH 1361 covers 1982-83
+    assert compare_birth(_app("1361-05-12"), _rec("1982")) == 1
+    assert compare_birth(_app("1361-05-12"), _app("1982-08-03")) == 0  # same day, two calendars
+    assert compare_birth(_app("1980"), _rec("1982")) == 3
+    assert compare_birth(_app("c. 1980"), _rec("1982")) == 2  # 1979-81 vs 1982
+    assert compare_birth(_app("c. 1981"), _rec("1982")) == 1
+    assert compare_birth(_app("1970"), _rec("1361")) == 4
+    assert compare_birth(_app(""), _rec("1361")) is None
+
+
+@given(st.dates(datetime.date(1930, 1, 1), datetime.date(2060, 1, 1)))
+def test_date_bounds_contain_the_day(day):
+    lo, hi = date_bounds(str(day.year))
+    assert lo <= day.toordinal() <= hi
+    lo, hi = date_bounds(day.isoformat())
+    assert lo == hi == day.toordinal()
+
+
+def test_periods_open_ended_and_apart():
+    p = prepare_applicant(ApplicantIn("a", "x", claimed_start="2010-01-01")).period
+    assert p[1] == OPEN_END
+    assert compare_period(p, prepare_record(RecordIn("r", "x", start_date="2015", end_date="2016")).period) == 0
+    q = prepare_record(RecordIn("r", "x", start_date="2003", end_date="2004")).period
+    assert compare_period(p, q) == 2
+    near = prepare_record(RecordIn("r", "x", start_date="2008-06-01", end_date="2009-06-30")).period
+    assert compare_period(p, near) == 1
+    assert compare_period(None, q) is None

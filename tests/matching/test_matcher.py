@@ -1,0 +1,156 @@
+import itertools
+import random
+
+import pytest
+
+from resettle.matching import DEFAULT_THRESHOLD, ApplicantIn, Index, RecordIn, dedupe, link
+from resettle.matching.model import FieldError
+
+GIVEN = ["Karim", "Rahim", "Nasir", "Bashir", "Jawad", "Farid", "Zahir", "Hamid", "Jalil", "Najib", "Sharif", "Amin"]
+SURNAMES = ["Karimi", "Rahimi", "Sultani", "Akbari", "Haidari", "Azizi", "Amiri", "Rasuli", "", "", ""]
+FATHERS = ["Ghulam Sakhi", "Abdul Qadir", "Nabi", "Wali", "Daud", "Musa", "Isa", "Yaqub", "Rasul", "Anwar"]
+
+
+def filler(n, seed=1):
+    """Unrelated HR rows so that frequencies and the prior are not degenerate."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(
+            RecordIn(
+                record_id=f"F{i}",
+                full_name=f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}".strip(),
+                father_name=rng.choice(FATHERS),
+                birth_year=str(rng.randint(1960, 1995)),
+                role=rng.choice(["Driver", "Guard", "Cook", "Labourer"]),
+                unit=rng.choice(["US PRT", "ISAF HQ", "UK TFH"]),
+                location=rng.choice(["Kabul", "Helmand", "Kandahar"]),
+                start_date=f"{rng.randint(2004, 2018)}-01-01",
+                end_date="",
+            )
+        )
+    return out
+
+
+TARGET = [
+    RecordIn("R1", "MOHD HUSAINI S/O GHOLAM", "", "1361", "Terp", "CRIB 5", "Bamian", "2009-03-01", "2010-09-30"),
+    RecordIn("R2", "Husaini, Muhammad", "Ghulam", "1982", "Interpreter", "CRIB 7", "Bamyan", "2011-01-10", "2012-04-01"),
+]
+# A brother: same father and family name, different given name, same kind of work.
+BROTHER = RecordIn("R3", "Zabihullah Hussaini", "Ghulam", "1985", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
+
+APPLICANT = ApplicantIn(
+    "A1", "محمد حسینی", "غلام", "1361-05-12", "interpreter", "NZ PRT", "bamyan", "2009-06-01", "2012-03-01"
+)
+
+
+@pytest.fixture(scope="module")
+def index():
+    return Index(TARGET + [BROTHER] + filler(400))
+
+
+def test_spelling_and_script_variants_find_both_records(index):
+    cands = index.candidates(APPLICANT, limit=5)
+    top = {c.record_id for c in cands[:2]}
+    assert top == {"R1", "R2"}
+    assert all(c.probability >= DEFAULT_THRESHOLD for c in cands[:2])
+
+
+def test_brother_is_not_a_match(index):
+    cands = {c.record_id: c for c in index.candidates(APPLICANT, limit=10)}
+    assert "R3" not in cands or cands["R3"].probability < DEFAULT_THRESHOLD
+
+
+def test_probabilities_are_consistent_with_contributions(index):
+    for c in index.candidates(APPLICANT, limit=5):
+        total = sum(x.weight for x in c.contributions)
+        assert c.log2_odds == pytest.approx(total, abs=1e-6)
+        assert c.probability == pytest.approx(2**total / (1 + 2**total), rel=1e-6)
+
+
+def test_explanation_names_the_evidence(index):
+    c = next(c for c in index.candidates(APPLICANT) if c.record_id == "R1")
+    by_field = {x.field: x for x in c.contributions}
+    assert by_field["father"].level == "exact"
+    assert "GHOLAM" in by_field["father"].text and "ghulam" in by_field["father"].text
+    assert by_field["name"].weight > 0 and by_field["father"].weight > 0
+    assert by_field["birth"].level == "overlap" and "Solar Hijri" in by_field["birth"].text
+    assert by_field["prior"].weight < 0
+    assert "R1" in c.explain()
+
+
+def test_disagreement_counts_against(index):
+    other = ApplicantIn("A2", "Mohammad Hussaini", "Ghulam", "1950", "cook", "ISAF HQ", "Kabul", "2019-01-01", "2020-01-01")
+    strong = next(c for c in index.candidates(APPLICANT) if c.record_id == "R2")
+    weak = next((c for c in index.candidates(other) if c.record_id == "R2"), None)
+    assert weak is None or weak.probability < strong.probability
+    if weak is not None:
+        by_field = {x.field: x for x in weak.contributions}
+        assert by_field["birth"].weight < 0 and by_field["unit"].weight < 0
+
+
+def test_missing_fields_are_neutral(index):
+    bare = ApplicantIn("A3", "Mohammad Hussaini")
+    for c in index.candidates(bare):
+        for x in c.contributions:
+            if x.level == "missing":
+                assert x.weight == 0
+
+
+def test_link_returns_every_record_of_a_person_and_flags_conflicts():
+    twin = ApplicantIn("A9", "Muhammad Husaini", "Gholam", "1982", "Interpreter", "CRIB 5", "Bamyan", "2009-01-01", "2012-01-01")
+    matches = link(TARGET + [BROTHER] + filler(400), [APPLICANT, twin])
+    pairs = {(m.applicant_id, m.record_id) for m in matches}
+    assert {("A1", "R1"), ("A1", "R2")} <= pairs
+    for m in matches:
+        if m.record_id in ("R1", "R2"):
+            # Two applications claim the same person's records: never confirm on their own.
+            assert m.conflict
+            assert set(m.conflicting_applicants) == {"A1", "A9"} - {m.applicant_id}
+
+
+def test_link_without_competition_has_no_conflict():
+    matches = link(TARGET + filler(200), [APPLICANT])
+    assert matches and not any(m.conflict for m in matches)
+
+
+def test_threshold_is_validated():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        link(TARGET, [APPLICANT], threshold=1.5)
+
+
+def test_bad_dates_name_the_record_and_field():
+    with pytest.raises(FieldError) as err:
+        Index([RecordIn("X7", "Ali", birth_year="1361-13-01")])
+    assert err.value.item_id == "X7" and err.value.field == "birth_year"
+    assert "month 13" in str(err.value)
+
+
+def test_dedupe_clusters_spellings_of_one_person():
+    apps = [
+        APPLICANT,
+        ApplicantIn("A5", "MOHD HUSAINI", "GHOLAM", "1982", "Terp", "CRIB 5", "Bamian", "2009-03-01", "2012-01-01"),
+        ApplicantIn("A6", "Zabihullah Hussaini", "Ghulam", "1985", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01"),
+    ] + [
+        ApplicantIn(f"B{i}", r.full_name, r.father_name, r.birth_year, r.role, r.unit, r.location, r.start_date, r.end_date)
+        for i, r in enumerate(filler(150, seed=5))
+    ]
+    clusters = dedupe(apps)
+    assert set(clusters) == {a.applicant_id for a in apps}
+    assert clusters["A1"] == clusters["A5"] == "A1"
+    assert clusters["A6"] != clusters["A1"]
+
+
+def test_dedupe_rejects_repeated_ids():
+    with pytest.raises(ValueError, match="more than once"):
+        dedupe([APPLICANT, APPLICANT])
+
+
+def test_generic_extra_fields_take_part():
+    recs = [RecordIn(f"r{i}", f"{a} {b}", extra={"postcode": str(2000 + i)})
+            for i, (a, b) in enumerate(itertools.product(["john", "mary", "peter", "anne"], ["smith", "brown", "jones"]))]
+    idx = Index(recs)
+    a = ApplicantIn("x", "jon smith", extra={"postcode": "2000"})
+    best = idx.candidates(a, limit=1)[0]
+    assert best.record_id == "r0"
+    assert any(c.field == "postcode" and c.level == "exact" for c in best.contributions)
