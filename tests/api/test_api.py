@@ -79,3 +79,24 @@ def test_schema_and_docs_are_served_to_signed_in_staff(staff):
     assert b"<style" not in docs.content and b"<script>" not in docs.content
     script = client.get("/api/docs/", {"script": ""})
     assert script.status_code == 200 and b"/api/schema/" in script.content
+
+
+@pytest.mark.parametrize("role", roles.ALL_ROLES)
+def test_each_role_reaches_exactly_its_endpoints(staff, cases, role):
+    user, client = staff[role]
+    expected = {
+        "/api/applications/": roles.CASE_VIEW in roles.CAPABILITIES[role],
+        f"/api/applications/{cases['a'].pk}/": roles.CASE_VIEW in roles.CAPABILITIES[role],
+        "/api/aggregates/": role in {roles.DECISION_MAKER, roles.ANALYST, roles.ADMINISTRATOR},
+    }
+    for url, allowed in expected.items():
+        before = denied_events(actor_id=user.pk).count()
+        assert client.get(url).status_code == (200 if allowed else 403), (role, url)
+        assert denied_events(actor_id=user.pk).count() == before + (0 if allowed else 1), (role, url)
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert "/api/aggregates/" in (tmp_path / "schema.yaml").read_text()

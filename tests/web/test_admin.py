@@ -98,3 +98,39 @@ def test_authenticator_keys_are_not_shown_in_the_admin(staff):
     device = TOTPDevice.objects.filter(user=staff[roles.INTAKE_OFFICER][0]).get()
     html = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
     assert device.key not in html
+
+
+I, V, D, R, A, ADM = (roles.INTAKE_OFFICER, roles.DF_VERIFIER, roles.DECISION_MAKER, roles.RELOCATION_COORDINATOR,
+                      roles.ANALYST, roles.ADMINISTRATOR)
+ADMIN_LISTS = {
+    "people_person": {I, V, D, R},
+    "people_identitydocument": {I, V, D, R},
+    "people_contactdetail": {I, R},
+    "applications_application": {I, V, D, R},
+    "applications_claimedemployment": {I, V, D, R},
+    "applications_member": {I, D, R},
+    "records_employmentrecord": {V},
+    "records_importbatch": {V, ADM},
+    "records_recordsource": {V, ADM},
+    "auth_user": {ADM},
+    "auth_group": {ADM},
+    "accounts_team": {ADM},
+    "accounts_staffprofile": {ADM},
+    "otp_totp_totpdevice": {ADM},
+    "axes_accessattempt": {ADM},
+}
+
+
+@pytest.mark.parametrize("role", roles.ALL_ROLES)
+def test_each_role_reaches_exactly_its_admin_pages(staff, cases, role):
+    user, client = staff[role]
+    index = client.get(reverse("admin:index")).content.decode()
+    for model, allowed in ADMIN_LISTS.items():
+        url = reverse(f"admin:{model}_changelist")
+        before = denied_events(actor_id=user.pk).count()
+        status = client.get(url).status_code
+        if role in allowed:
+            assert status == 200 and url in index, (role, model)
+        else:
+            assert status == 403 and url not in index, (role, model)
+            assert denied_events(actor_id=user.pk).count() == before + 1, (role, model)
