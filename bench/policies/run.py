@@ -73,6 +73,57 @@ def synthetic_records(n: int, seed: int = 7):
     return cols
 
 
+DB_CHILD = r"""
+import datetime as dt, json, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
+from resettle.policies.engine import get_policy
+from resettle.policies.engine.simulate import simulate
+from resettle.policies.selectors import employment_records_table
+n = int(sys.argv[1])
+src = RecordSource.objects.create(name="bench", employer="nzdf")
+batch = ImportBatch.objects.create(kind="records", source=src, file_name="bench", sha256="0" * 64, rows=n)
+roles = ["interpreter", "driver", "guard", "engineer", "mechanic", "cook"]
+units = ["nz_prt_bamyan", "nz_police_bamyan", "nz_embassy_kabul"]
+for lo in range(0, n, 20000):
+    EmploymentRecord.objects.bulk_create([EmploymentRecord(
+        source=src, batch=batch, row_number=i, source_record_id=str(i), full_name="", father_name="",
+        grandfather_name="", birth_year="", employer="nzdf", role=roles[i % 6], unit=units[i % 3], location="bamyan",
+        start_date=dt.date(2004, 1, 1) + dt.timedelta(days=i % 3000),
+        end_date=None if i % 20 == 0 else dt.date(2004, 1, 1) + dt.timedelta(days=i % 3000 + 400 + i % 900),
+        content_sha256="0" * 64) for i in range(lo, min(n, lo + 20000))])
+t = time.perf_counter()
+table = employment_records_table(reference=dt.date(2012, 12, 12))
+read = time.perf_counter() - t
+t = time.perf_counter()
+simulate(get_policy("nz-bamyan-2012").version("2012-12"), table)
+print(json.dumps({"rows": table.n_groups, "read": read, "simulate": time.perf_counter() - t}))
+"""
+
+
+def measure_db(rows: int) -> dict:
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from resettle import config
+
+    repo = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(RESETTLE_DATA_DIR=tmp, DJANGO_SETTINGS_MODULE="resettle.settings", RESETTLE_TESTING="0")
+        env.update(config.generate_secrets())
+        out = subprocess.run([sys.executable, "-c", DB_CHILD, str(rows)], env=env, capture_output=True, text=True,
+                             cwd=repo)
+        if out.returncode:
+            raise SystemExit(out.stderr)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def timed(fn, repeat: int) -> tuple[list[float], object]:
     times, out = [], None
     for _ in range(repeat):
@@ -87,16 +138,18 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--db-records", type=int, default=200_000,
+                    help="Rows for the database read measurement (0 skips it; inserting takes ~20 s per 100,000).")
     args = ap.parse_args()
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = ["# Policies benchmark", "", f"Machine: {machine()}", "",
+    lines = ["## Pathway policies (evaluation and simulation)", "", f"Machine: {machine()}", "",
              f"Load average at start (1, 5, 15 min): {load}. Other jobs share the 2 cores, so wall-clock "
              "tails (p95, max) include waiting for a core; the CPU-time columns show the work itself.", "",
              "Command: `.venv/bin/python -m bench.policies.run`", ""]
 
     # one evaluation, including parsing the situation, under each shipped policy
-    lines += ["## Evaluate one application (target <= 5 ms)", "",
+    lines += ["### Evaluate one application (target <= 5 ms)", "",
               "| policy@version | median ms | p95 ms | max ms | CPU median ms | CPU p95 ms | runs |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     big = {**APPLICATION, "principal": {**APPLICATION["principal"], "employment": [
@@ -135,7 +188,7 @@ def main() -> None:
     afghan = get_policy("nz-afghan-2021")
     table = records_table(reference=date(2012, 12, 12), **cols)
 
-    lines += ["", f"## Simulate over {n:,} employment records (target <= 10 s)", "",
+    lines += ["", f"### Simulate over {n:,} employment records (target <= 10 s)", "",
               "Synthetic records (categorical columns, 2-5% blanks). Times include every criterion, "
               "outcome selection, role/unit/year breakdowns and 4,000 Monte Carlo draws for the intervals; "
               "reading the records from the database or CSV is not included (building one categorical "
@@ -153,12 +206,23 @@ def main() -> None:
                      f"| {definite:,} | {res.counts['unknown']:,} |")
         print(lines[-1], flush=True)
 
-    lines += ["", f"## Compare two policies over {n:,} records (target <= 20 s)", "",
+    lines += ["", f"### Compare two policies over {n:,} records (target <= 20 s)", "",
               "| comparison | best s | median s | runs | candidates changing category |", "|---|---:|---:|---:|---:|"]
     times, cmp = timed(lambda: compare(bamyan.version("2012-10"), bamyan.version("2012-12"), table), args.repeat)
     lines.append(f"| nz-bamyan-2012@2012-10 vs @2012-12 | {min(times):.2f} | {statistics.median(times):.2f} "
                  f"| {len(times)} | {cmp.changed:,} |")
     print(lines[-1], flush=True)
+    if args.db_records:
+        lines += ["", f"### Reading employment records from the database (SQLite, {args.db_records:,} rows)", "",
+                  "`resettle simulate` reads the records' canonical columns with a plain cursor "
+                  "(`selectors.employment_records_table`) before simulating. Fresh migrated SQLite database in a "
+                  "child process; rows bulk-inserted first (not timed).", "",
+                  "| rows | read into columns (s) | simulate nz-bamyan-2012@2012-12 (s) | total (s) | rows/s read |",
+                  "|---:|---:|---:|---:|---:|"]
+        r = measure_db(args.db_records)
+        lines.append(f"| {r['rows']:,} | {r['read']:.2f} | {r['simulate']:.2f} | {r['read'] + r['simulate']:.2f} "
+                     f"| {r['rows'] / r['read']:,.0f} |")
+        print(lines[-1], flush=True)
     lines += ["", f"Run on {date.today().isoformat()}.", ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines), encoding="utf-8")

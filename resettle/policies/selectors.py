@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from django.db import connection
 from django.db.models import QuerySet
 
 from resettle.applications.models import Application, Relationship
@@ -29,26 +30,37 @@ def current_evaluation(application: Application) -> Evaluation | None:
             .order_by("-created_at").first())
 
 
+def _ordinals(values: list) -> np.ndarray:
+    """Dates as the database driver returns them (date objects, or ISO text) -> ordinals."""
+    return np.fromiter(
+        (MISSING if v is None else v.toordinal() if isinstance(v, date) else date.fromisoformat(str(v)).toordinal()
+         for v in values), dtype=np.int64, count=len(values))
+
+
 def employment_records_table(*, reference: date, employer: str | None = None) -> PeriodTable:
     """All employment records as simulation candidates. Only canonical, unencrypted columns are
-    read, streamed in chunks."""
-    qs = EmploymentRecord.objects.all()
+    read, with a plain cursor: the ORM's per-row objects cost more than the simulation itself."""
+    meta = EmploymentRecord._meta
+    q = connection.ops.quote_name
+    cols = ["id", "employer", "unit", "role", "location", "start_date", "end_date"]
+    sql = f"SELECT {', '.join(q(meta.get_field(c).column) for c in cols)} FROM {q(meta.db_table)}"
+    params: list = []
     if employer:
-        qs = qs.filter(employer=employer)
-    rows = qs.values_list("id", "employer", "unit", "role", "location", "start_date", "end_date")
-    ids, emp, unit, role, loc, start, end = [], [], [], [], [], [], []
-    for rid, e, u, r, lo, s, en in rows.iterator(chunk_size=5000):
-        ids.append(str(rid))
-        emp.append(e)
-        unit.append(u)
-        role.append(r)
-        loc.append(lo)
-        start.append(s.toordinal() if s else MISSING)
-        end.append(en.toordinal() if en else MISSING)
+        sql += f" WHERE {q(meta.get_field('employer').column)} = %s"
+        params.append(employer)
+    sql += f" ORDER BY {q(meta.get_field('source').column)}, {q(meta.get_field('source_record_id').column)}"
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if not rows:
+        return records_table(employer=Column([], np.zeros(0, np.int32)), unit=Column([], np.zeros(0, np.int32)),
+                             role=Column([], np.zeros(0, np.int32)), location=Column([], np.zeros(0, np.int32)),
+                             start=np.zeros(0, np.int64), end=np.zeros(0, np.int64), reference=reference, ids=[])
+    ids, emp, unit, role, loc, start, end = zip(*rows)
     return records_table(employer=Column.from_values(emp), unit=Column.from_values(unit),
                          role=Column.from_values(role), location=Column.from_values(loc),
-                         start=np.array(start, dtype=np.int64), end=np.array(end, dtype=np.int64),
-                         reference=reference, ids=ids)
+                         start=_ordinals(list(start)), end=_ordinals(list(end)),
+                         reference=reference, ids=[str(i) for i in ids])
 
 
 def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list[int]]:

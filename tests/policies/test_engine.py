@@ -291,3 +291,9 @@ def test_version_chosen_by_reference_date():
     with pytest.raises(LookupError):
         p.version_on(date(2012, 10, 1))
     assert p.version_on(date(2012, 12, 11) + timedelta(days=1)).id == "2012-12"
+
+
+def test_columns_normalise_values():
+    col = Column.from_values(["NZDF", "nzdf", " nzdf ", None, "", "unknown", True, 1, False, 0])
+    assert [col.value(i) for i in range(len(col))] == ["nzdf", "nzdf", "nzdf", None, None, None, "true", "1",
+                                                       "false", "0"]

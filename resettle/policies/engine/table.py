@@ -40,13 +40,18 @@ class Column:
     @classmethod
     def from_values(cls, values: Iterable[object]) -> Column:
         index: dict[str, int] = {}
-        codes = []
-        for v in values:
+        # normalise each distinct string once, not every row; only strings are cached because
+        # True == 1 as dict keys, and they must not share a code
+        raw: dict[str, int] = {}
+
+        def code(v: object) -> int:
             s = _norm(v)
-            if s is None:
-                codes.append(-1)
-            else:
-                codes.append(index.setdefault(s, len(index)))
+            c = -1 if s is None else index.setdefault(s, len(index))
+            if v.__class__ is str:
+                raw[v] = c
+            return c
+
+        codes = [raw[v] if v.__class__ is str and v in raw else code(v) for v in values]
         return cls(list(index), np.fromiter(codes, dtype=np.int32, count=len(codes)))
 
     @classmethod
