@@ -94,7 +94,8 @@ def export_render(*, actor, request: ExportRequest) -> bytes:
 
 
 def _render(actor, request: ExportRequest) -> bytes:
-    request = ExportRequest.objects.select_for_update().select_related("requested_by", "approved_by").get(pk=request.pk)
+    request = (ExportRequest.objects.select_for_update(of=("self",))
+               .select_related("requested_by", "approved_by").get(pk=request.pk))
     if request.status != ExportStatus.APPROVED:
         raise ExportError(f"this export is {request.get_status_display().lower()}: it cannot be downloaded")
     header, rows = _ROWS[request.kind](request.identified)

@@ -4,7 +4,7 @@ The dump is `dumpdata` JSON of every app. Encrypted fields serialise as their ci
 so the backup holds no plain identifying text even before the whole file is sealed under
 RESETTLE_BACKUP_KEY; restoring therefore needs the same data keys (the secrets file) as well.
 Content types and permissions are left out: `migrate` recreates them and everything that points
-at them is written by natural key.
+at them is written by natural key. Every other row keeps its primary key.
 """
 
 from __future__ import annotations
@@ -50,8 +50,10 @@ def dump_json() -> bytes:
             yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
     out = io.StringIO()
+    # Natural keys only for references to content types and permissions, which migrate recreates
+    # under new ids. Every other row keeps its id: the audit log names actors and targets by id.
     serializers.serialize("json", objects(), stream=out, cls=_ExactEncoder,
-                          use_natural_foreign_keys=True, use_natural_primary_keys=True)
+                          use_natural_foreign_keys=True, use_natural_primary_keys=False)
     return out.getvalue().encode("utf-8")
 
 

@@ -49,7 +49,7 @@ def populated(tmp_path, user_factory):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_wipe_restore_brings_back_every_row_and_a_verifying_audit_log(tmp_path, populated):
+def test_backup_wipe_restore_brings_back_every_row_and_a_verifying_audit_log(tmp_path, populated, user_factory):
     before = our_rows()
     assert before["audit.AuditEvent"] and before["people.Person"] and before["auth.User"]
     target = tmp_path / "resettle.backup"
@@ -78,6 +78,9 @@ def test_backup_wipe_restore_brings_back_every_row_and_a_verifying_audit_log(tmp
     assert app.principal.person.full_name == "Muhammad Hussaini"
     assert app.principal.person.documents.get().number == "1234-5678"
     assert EmploymentRecord.objects.get(source_record_id="N-2").father_name == "غلام سخی"
+    # Ids were kept (the log names actors by id) and sequences moved past them: new rows still fit.
+    assert AuditEvent.objects.filter(action="test.note").get().actor_id == populated.pk
+    user_factory("analyst", teams=["kabul"])
 
 
 @pytest.mark.django_db(transaction=True)
