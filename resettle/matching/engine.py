@@ -26,7 +26,9 @@ DEFAULT_THRESHOLD = 0.5
 
 # Keys shared by more records than this say too little to be worth comparing on their own; the
 # other, more specific keys of the same person still find the record.
-MAX_BLOCK = 300
+MAX_BLOCK = 1000
+# A key this rare is enough on its own to compare the records.
+RARE_KEY = 40
 RANDOM_PAIRS = 60_000
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
 CANDIDATE_FLOOR = -10.0
@@ -150,7 +152,12 @@ class Index:
         self._m_name = params.m["name"]
         self._m_father = params.m["father"]
         self._prior = params.prior_log2_odds
-        self._max_rest = sum(max(max(w), 0.0) for w in self._weights[2:])
+        # Upper bounds of the evidence after the names, for pruning; "same day" is only possible
+        # when both sides give a full date.
+        rest = sum(max(max(w), 0.0) for w in self._weights[3:])
+        birth = self._weights[2]
+        self._max_rest_day = rest + max(max(birth), 0.0)
+        self._max_rest = rest + max(max(birth[1:]), 0.0)
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -181,12 +188,24 @@ class Index:
 
     # ---- blocking and scoring -------------------------------------------------------------
 
-    def _block(self, a: Prepared, exclude_self: bool = False) -> set[int]:
+    def _block(self, a: Prepared) -> set[int]:
+        """Records sharing a compound key (name x father, name x year, father x year, whole
+        name) or a rare key with a, or two single-token keys. The same person shares several
+        keys even with a field misspelt or missing; one shared common token is mostly a
+        namesake."""
+        counts: Counter[int] = Counter()
         out: set[int] = set()
         for k in _blocking_keys(a):
             post = self.postings.get(k)
-            if post and len(post) <= self.max_block:
+            if not post:
+                continue
+            n = len(post)
+            if n <= RARE_KEY or (n <= self.max_block and not k.startswith(("t:", "k:"))):
+                # Rare keys, and compound keys (two fields, or the whole name) of moderate size.
                 out.update(post)
+            elif n <= self.max_block and k.startswith("t:"):
+                counts.update(post)
+        out.update(i for i, c in counts.items() if c >= 2)
         return out
 
     def _tf_u(self, nf: F.NameFeat, father: bool, level: int) -> float:
@@ -225,8 +244,10 @@ class Index:
         wn = 0.0 if ln is None else self._name_weight(0, ln, a.name, b.name)
         wf = 0.0 if lf is None else self._name_weight(1, lf, a.father, b.father)
         total = self._prior + wn + wf
-        if floor is not None and total + self._max_rest < floor:
-            return None
+        if floor is not None:
+            day = a.birth is not None and b.birth is not None and a.birth.day and b.birth.day
+            if total + (self._max_rest_day if day else self._max_rest) < floor:
+                return None
         levels = [ln, lf] + F.compare_rest(a, b, self.extra_names)
         ws = [wn, wf]
         for j in range(2, len(levels)):
@@ -236,6 +257,17 @@ class Index:
             total += w
         return total, levels, ws
 
+    def _siblings(self, i: int) -> set[int]:
+        """Records sharing the whole name, or a name token and a father's token, with record i."""
+        out: set[int] = set()
+        for k in _blocking_keys(self.items[i]):
+            if k.startswith(("f:", "s:")):
+                post = self.postings.get(k)
+                if post and len(post) <= self.max_block:
+                    out.update(post)
+        out.discard(i)
+        return out
+
     def same_person(self, i: int, j: int) -> float:
         """log2 odds that two indexed records are the same person, from name, father's name and
         birth date only (unit, role, place and period legitimately differ between rotations)."""
@@ -243,6 +275,8 @@ class Index:
         total = self._prior
         for jf, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
             lv = F.compare_name(x, y)
+            if jf == 0 and (lv is None or lv >= 4):
+                return -math.inf  # records of one person agree on the name at least fuzzily
             if lv is not None:
                 total += self._name_weight(jf, lv, x, y)
         lb = F.compare_birth(a, b)
@@ -254,27 +288,29 @@ class Index:
         """Records linked to one applicant: those at or above the threshold on their own, and
         those that are very probably the same person as one of them (a person's other
         rotations, often with fewer fields filled in). P(A=c) >= P(A=m) * P(m=c)."""
-        scored = self.score_prepared(a, floor=threshold_logodds - SIBLING_MARGIN)
-        matched = [s for s in scored if s[0] >= threshold_logodds]
+        matched = self.score_prepared(a, floor=threshold_logodds)
         out = [(t, i, lv, ws, None) for t, i, lv, ws in matched]
         if not matched:
             return out
         p_threshold = _prob(threshold_logodds)
-        for t, i, lv, ws in scored:
-            if t >= threshold_logodds:
-                continue
-            best = None
-            for mt, mi, _, _ in matched:
-                same = self.same_person(mi, i)
+        done = {i for _, i, _, _ in matched}
+        best: dict[int, tuple[float, int, float, float]] = {}
+        for mt, mi, _, _ in matched:
+            for c in self._siblings(mi):
+                if c in done:
+                    continue
+                same = self.same_person(mi, c)
                 if same < SAME_PERSON_MIN:
                     continue
                 p = _prob(mt) * _prob(same)
-                if p >= p_threshold and (best is None or p > best[0]):
-                    best = (p, mi, same)
-            if best:
-                p, mi, same = best
-                new_total = math.log2(p / (1 - p)) if p < 1 else 60.0
-                out.append((new_total, i, lv, ws, (t, self.items[mi].id, same, _prob(mt))))
+                if p >= p_threshold and (c not in best or p > best[c][0]):
+                    best[c] = (p, mi, same, _prob(mt))
+        for c, (p, mi, same, p_other) in sorted(best.items()):
+            own, lv, ws = self._score(a, self.items[c])
+            if own >= threshold_logodds:
+                continue
+            new_total = math.log2(p / (1 - p)) if p < 1 else 60.0
+            out.append((new_total, c, lv, ws, (own, self.items[mi].id, same, p_other)))
         return out
 
     def _candidate(self, a: Prepared, i: int, total: float, levels, ws, via=None) -> Candidate:
@@ -392,9 +428,6 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 _WORKER_INDEX: Index | None = None
 
 
-# How far below the threshold a record may score on its own and still be linked through
-# another record of the same person.
-SIBLING_MARGIN = 14.0
 # Only a near-certain "same person" between two records carries a match over (about 0.99).
 SAME_PERSON_MIN = 6.6
 

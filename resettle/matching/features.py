@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ FIELD_LABELS = {
 }
 
 
+_serial = itertools.count()
+
+
 @dataclass(frozen=True, slots=True)
 class NameFeat:
+    serial: int  # identity for caching comparisons; equal names share one NameFeat
     raw: str
     tokens: tuple[str, ...]
     bag: tuple[str, ...]  # sorted tokens: order-independent identity
@@ -71,6 +76,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         return None
     bag = tuple(sorted(tokens))
     return NameFeat(
+        serial=next(_serial),
         raw=text.strip(),
         tokens=tokens,
         bag=bag,
@@ -221,9 +227,24 @@ def prepare_applicant(a: ApplicantIn) -> Prepared:
 FUZZY_NAME = 0.90
 
 
+_NAME_CACHE: dict[tuple[int, int], int] = {}
+_NAME_CACHE_MAX = 2_000_000
+
+
 def compare_name(a: NameFeat | None, b: NameFeat | None) -> int | None:
     if a is None or b is None:
         return None
+    # The same pairs of names come up again and again (fathers' names above all).
+    key = (a.serial, b.serial)
+    lv = _NAME_CACHE.get(key)
+    if lv is None:
+        if len(_NAME_CACHE) >= _NAME_CACHE_MAX:
+            _NAME_CACHE.clear()
+        lv = _NAME_CACHE[key] = _compare_name(a, b)
+    return lv
+
+
+def _compare_name(a: NameFeat, b: NameFeat) -> int:
     if a.bag == b.bag:
         return 0
     sa, sb = set(a.bag), set(b.bag)
