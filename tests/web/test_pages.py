@@ -112,3 +112,22 @@ def test_applications_import_screen_assigns_the_chosen_team(staff):
         "file": SimpleUploadedFile("apps2.csv", body.replace("X-1", "X-2").encode()), "team": other.pk})
     assert not Application.objects.filter(external_id="X-2").exists()
     assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("name, content", [("scan.pdf", b"%PDF-1.4 junk"), ("header-only.csv", RECORDS.encode()),
+                                           ("broken.xlsx", b"PK\x03\x04 not really a workbook")])
+def test_unreadable_uploads_are_reported_not_crashed(staff, name, content):
+    _, client = staff[roles.ADMINISTRATOR]
+    response = client.post(reverse("records:import"), {
+        "file": SimpleUploadedFile(name, content), "source": "nzdf-prt-bamyan"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nothing was imported" in html and f"{name}:" in html
+    assert not EmploymentRecord.objects.exists()
+
+
+def test_an_empty_upload_is_refused_by_the_form(staff):
+    _, client = staff[roles.ADMINISTRATOR]
+    html = client.post(reverse("records:import"), {
+        "file": SimpleUploadedFile("empty.csv", b""), "source": "nzdf-prt-bamyan"}).content.decode()
+    assert "The submitted file is empty." in html and not EmploymentRecord.objects.exists()
