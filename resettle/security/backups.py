@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers import json as json_serializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -39,6 +40,16 @@ class _ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+class _CiphertextSerializer(json_serializer.Serializer):
+    # Copies each sealed token as it is: a backup never decrypts a value (and needs no data key).
+    def _value_from_field(self, obj, field):
+        if isinstance(field, EncryptedTextField):
+            raw = obj.__dict__.get(field.attname)
+            if isinstance(raw, Sealed):
+                return raw.token
+        return super()._value_from_field(obj, field)
+
+
 def dump_json() -> bytes:
     models = serializers.sort_dependencies([(config, None) for config in apps.get_app_configs()],
                                            allow_cycles=True)
@@ -52,8 +63,8 @@ def dump_json() -> bytes:
     out = io.StringIO()
     # Natural keys only for references to content types and permissions, which migrate recreates
     # under new ids. Every other row keeps its id: the audit log names actors and targets by id.
-    serializers.serialize("json", objects(), stream=out, cls=_ExactEncoder,
-                          use_natural_foreign_keys=True, use_natural_primary_keys=False)
+    _CiphertextSerializer().serialize(objects(), stream=out, cls=_ExactEncoder,
+                                      use_natural_foreign_keys=True, use_natural_primary_keys=False)
     return out.getvalue().encode("utf-8")
 
 
@@ -102,7 +113,8 @@ def load_json(payload: bytes, *, using: str = DEFAULT_DB_ALIAS) -> int:
         for obj in serializers.deserialize("json", payload.decode("utf-8"), using=using,
                                            handle_forward_references=True):
             _keep_ciphertext(obj.object)
-            obj.save(using=using)
+            # The database is empty (checked by the caller): insert straight away, no UPDATE first.
+            obj.save(using=using, force_insert=True)
             models_seen.add(type(obj.object))
             if obj.deferred_fields:
                 deferred.append(obj)

@@ -158,3 +158,17 @@ def test_format_refuses_a_forged_header_even_with_matching_fingerprint():
         backup_format.open_sealed(forged, key)
     with pytest.raises(backup_format.BackupError, match="not a resettle backup"):
         backup_format.open_sealed(b"PK\x03\x04" + sealed[4:], key)
+
+
+@pytest.mark.django_db
+def test_making_a_backup_decrypts_nothing(tmp_path, populated, monkeypatch):
+    from resettle.security.backups import dump_json
+    from resettle.security.crypto import KeyRing
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a backup opened an encrypted value")
+
+    monkeypatch.setattr(KeyRing, "open", refuse)
+    dumped = dump_json().decode()
+    assert Person.objects.values_list("full_name", flat=True).first().token in dumped
+    assert "Hussaini" not in dumped
