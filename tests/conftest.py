@@ -14,6 +14,18 @@ from resettle.core import keys  # noqa: E402
 keys.reload()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _remove_scratch_data_dir():
+    """Settings give each test run a scratch data folder; leave none behind."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    if settings.DATA_DIR.name.startswith("resettle-test-"):
+        shutil.rmtree(settings.DATA_DIR, ignore_errors=True)
+
+
 @pytest.fixture
 def user_factory(db):
     """Staff users with given roles (and teams), created through the one staff service."""

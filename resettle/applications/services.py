@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
+from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status
 from resettle.audit.services import record_event
 from resettle.core.locking import claim_version
 from resettle.names.dates import parse_birth_date
@@ -93,9 +93,32 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
     return application
 
 
-@transaction.atomic
+def require_case_access(actor, application: Application, capability: str) -> None:
+    """The actor's role allows `capability` and the case is theirs to see (team, assignment or a
+    role that sees all). Called before a service's transaction opens, so a refusal stays audited."""
+    from resettle.accounts.permissions import require
+    from resettle.applications.selectors import case_scope
+
+    require(actor, capability, target=application)
+    if not case_scope(actor).filter(pk=application.pk).exists():
+        from django.core.exceptions import PermissionDenied
+
+        record_event(actor=actor, action="access.denied", target=application, details={"capability": "case.scope"})
+        raise PermissionDenied("This case is outside your team and assignments.")
+
+
 def application_set_status(*, application: Application, status: str, expected_version: int, actor,
                            reason: str = "") -> Application:
+    from resettle.accounts.roles import CASE_EDIT
+
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    require_case_access(actor, application, CASE_EDIT)
+    with transaction.atomic():
+        return _set_status(application, status, expected_version, actor, reason)
+
+
+def _set_status(application, status, expected_version, actor, reason) -> Application:
     old = application.status
     claim_version(application, expected_version)
     application.status = status

@@ -49,14 +49,30 @@ def person_create(*, data: PersonIn, actor=None, audit: bool = True) -> Person:
     return person
 
 
-@transaction.atomic
 def person_update(*, person: Person, expected_version: int, actor, reason: str = "", **changes) -> Person:
     """Change names, birth date or gender. Refused if someone saved the person since
-    `expected_version` was read (optimistic locking)."""
+    `expected_version` was read (optimistic locking), and for staff who may not edit a case
+    this person belongs to."""
     allowed = {"full_name", "father_name", "grandfather_name", "birth_date", "gender"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))} here")
+    if actor is not None:
+        from resettle.accounts.roles import CASE_EDIT
+        from resettle.applications.services import require_case_access
+
+        membership = person.memberships.select_related("application").first()
+        if membership is None:
+            from resettle.accounts.permissions import require
+
+            require(actor, CASE_EDIT, target=person)
+        else:
+            require_case_access(actor, membership.application, CASE_EDIT)
+    with transaction.atomic():
+        return _update(person, expected_version, actor, reason, changes)
+
+
+def _update(person, expected_version, actor, reason, changes) -> Person:
     claim_version(person, expected_version)
     for key, value in changes.items():
         if key == "birth_date" and isinstance(value, BirthDate):
