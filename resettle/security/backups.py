@@ -27,6 +27,7 @@ from resettle.core.fields import EncryptedTextField, Sealed
 from resettle.security import backup_format
 from resettle.security.backup_format import BackupError, BackupHeader
 
+
 def _excluded(model) -> bool:
     return model._meta.app_label == "contenttypes" or model._meta.label_lower == "auth.permission"
 
@@ -61,11 +62,24 @@ def dump_json() -> bytes:
             yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
     out = io.StringIO()
+    connection = connections[DEFAULT_DB_ALIAS]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        # One snapshot for every table, so the audit head and its entries (and every foreign key)
+        # agree even while the system runs. PostgreSQL: a repeatable-read snapshot, writers go on.
+        # SQLite: the transaction holds the write lock, so writers wait for the backup to finish.
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        _serialize(objects(), out)
+    return out.getvalue().encode("utf-8")
+
+
+def _serialize(objects, out) -> None:
     # Natural keys only for references to content types and permissions, which migrate recreates
     # under new ids. Every other row keeps its id: the audit log names actors and targets by id.
-    _CiphertextSerializer().serialize(objects(), stream=out, cls=_ExactEncoder,
+    _CiphertextSerializer().serialize(objects, stream=out, cls=_ExactEncoder,
                                       use_natural_foreign_keys=True, use_natural_primary_keys=False)
-    return out.getvalue().encode("utf-8")
 
 
 def write_backup(path: str | Path) -> BackupHeader:
