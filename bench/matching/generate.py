@@ -348,9 +348,14 @@ def generate(n_records: int, n_applicants: int, seed: int = 7):
             start = min(r["_period"][0] for r in recs)
             end = max(r["_period"][1] for r in recs)
         else:
-            unit = rng.choices(list(UNIT_WEIGHTS), list(UNIT_WEIGHTS.values()))[0]
-            role = rng.choices(list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values()))[0]
-            start, end = _period(rng, rng.randint(2003, 2019))
+            # Someone with no record claims one service, the same each time they apply.
+            if not hasattr(claim, "claim"):
+                claim.claim = (
+                    rng.choices(list(UNIT_WEIGHTS), list(UNIT_WEIGHTS.values()))[0],
+                    rng.choices(list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values()))[0],
+                    *_period(rng, rng.randint(2003, 2019)),
+                )
+            unit, role, start, end = claim.claim
         if rng.random() < 0.1:
             role = rng.choice(list(ROLE_WEIGHTS))
         jitter = lambda d: d + datetime.timedelta(days=rng.randint(-180, 180))  # noqa: E731
@@ -399,10 +404,12 @@ def generate(n_records: int, n_applicants: int, seed: int = 7):
             # A relative claims a worker's service: same father and family name, own given name.
             w = workers[rng.randrange(len(workers))]
             rel = new_person(father=w.father, surname=w.surname, birth_near=w.birth, not_given=w.given)
+            rel.claims_for = w
             add_applicant(rel, claim_from=w)
         first_pids.append(applicants[-1]["_pid"])
     for _ in range(n_dups):
-        add_applicant(persons[rng.choice(first_pids)])
+        p = persons[rng.choice(first_pids)]
+        add_applicant(p, claim_from=getattr(p, "claims_for", None))
 
     by_person: dict[int, list[str]] = {}
     for r in records:

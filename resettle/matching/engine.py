@@ -141,7 +141,7 @@ class Index:
     def _default_params(self, others: Sequence[Prepared]) -> Parameters:
         levels = self._random_levels(others, RANDOM_PAIRS)
         tmp = Parameters(m=prior_m(self.extra_names), u={}, prior=0.5, extra_names=self.extra_names)
-        u = estimate_u(levels, tmp.fields, tmp.levels)
+        u = estimate_u(levels, tmp.fields, tmp.levels, distinct_pairs=len(others) * len(self.items))
         return Parameters(
             m=prior_m(self.extra_names), u=u, prior=1 / max(len(self.items), 2), extra_names=self.extra_names
         )
@@ -393,7 +393,8 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
         elif f == "period":
             text = (
                 f"claimed {_fmt_period(a.period)} vs recorded {_fmt_period(b.period)}: "
-                + {"overlap": "overlap", "within_1y": "within a year", "apart": "more than a year apart"}[lname]
+                + {"inside": "one lies within the other", "overlap": "overlap", "within_1y": "within a year",
+                   "apart": "more than a year apart"}[lname]
             )
         elif f in ("unit", "role", "location"):
             va, vb = getattr(a, f), getattr(b, f)

@@ -27,7 +27,7 @@ from .model import ApplicantIn, FieldError, RecordIn
 NAME_LEVELS = ("exact", "subset", "skeleton", "fuzzy", "partial", "different")
 BIRTH_LEVELS = ("same_day", "overlap", "within_1", "within_3", "different")
 CATEGORY_LEVELS = ("same", "different")
-PERIOD_LEVELS = ("overlap", "within_1y", "apart")
+PERIOD_LEVELS = ("inside", "overlap", "within_1y", "apart")
 EXTRA_LEVELS = ("exact", "close", "similar", "different")
 
 FIELDS_LEVELS = {
@@ -306,15 +306,27 @@ def compare_category(a: str | None, b: str | None) -> int | None:
     return 0 if a == b else 1
 
 
+# Claimed dates are remembered, recorded ones typed from contracts: half a year of slack.
+PERIOD_SLACK = 183
+
+
 def compare_period(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int | None:
+    """inside: one known period lies within the other (an applicant claims the whole span of
+    service, an HR record covers one contract); overlap; within a year; further apart."""
     if a is None or b is None:
         return None
+    known = OPEN_START not in (a[0], b[0]) and OPEN_END not in (a[1], b[1])
+    if known and (
+        (a[0] - PERIOD_SLACK <= b[0] and b[1] <= a[1] + PERIOD_SLACK)
+        or (b[0] - PERIOD_SLACK <= a[0] and a[1] <= b[1] + PERIOD_SLACK)
+    ):
+        return 0
     gap = max(b[0] - a[1], a[0] - b[1], 0)
     if gap == 0:
-        return 0
-    if gap <= 366:
         return 1
-    return 2
+    if gap <= 366:
+        return 2
+    return 3
 
 
 def compare_extra(a: str | None, b: str | None) -> int | None:

@@ -56,9 +56,13 @@ def test_date_bounds_contain_the_day(day):
 def test_periods_open_ended_and_apart():
     p = prepare_applicant(ApplicantIn("a", "x", claimed_start="2010-01-01")).period
     assert p[1] == OPEN_END
-    assert compare_period(p, prepare_record(RecordIn("r", "x", start_date="2015", end_date="2016")).period) == 0
+    assert compare_period(p, prepare_record(RecordIn("r", "x", start_date="2015", end_date="2016")).period) == 1
     q = prepare_record(RecordIn("r", "x", start_date="2003", end_date="2004")).period
-    assert compare_period(p, q) == 2
+    assert compare_period(p, q) == 3
     near = prepare_record(RecordIn("r", "x", start_date="2008-06-01", end_date="2009-06-30")).period
-    assert compare_period(p, near) == 1
+    assert compare_period(p, near) == 2
+    span = prepare_applicant(ApplicantIn("a", "x", claimed_start="2009-03-01", claimed_end="2013-12-31")).period
+    contract = prepare_record(RecordIn("r", "x", start_date="2008-10-01", end_date="2010-02-28")).period
+    assert compare_period(span, contract) == 0  # within, allowing half a year either side
+    assert compare_period(contract, span) == 0
     assert compare_period(None, q) is None
