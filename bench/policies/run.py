@@ -138,8 +138,8 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--db-records", type=int, default=200_000,
-                    help="Rows for the database read measurement (0 skips it; inserting takes ~20 s per 100,000).")
+    ap.add_argument("--db-records", type=int, default=1_000_000,
+                    help="Rows for the database read measurement (0 skips it; inserting a million rows takes several minutes).")
     args = ap.parse_args()
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
