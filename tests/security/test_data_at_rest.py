@@ -40,14 +40,16 @@ SECRETS = {
     "birth_spouse": "1364-02-03",
     "record_name": "ZARGHUNWAL PAKTIYAWALL",
     "record_father": "GULBADINZAI",
-    "record_birth": "1358",
 }
+# A bare year is too short to search for: four digits turn up by chance in hashes and timestamps.
+# Full birth dates above are distinctive and are checked.
+RECORD_BIRTH_YEAR = "1358"
 PLAIN = "Qarghanatu Base"  # an ordinary, non-identifying value stored in clear: proves the scan sees data
 
 RECORDS = ("record_id,full_name,father_name,grandfather_name,birth_year,role,unit,location\n"
            f"HR-1,{SECRETS['record_name']},{SECRETS['record_father']},{SECRETS['grandfather']},"
-           f"{SECRETS['record_birth']},terp,{PLAIN},Bamiyan\n"
-           f"HR-2,{SECRETS['principal_dari']},{SECRETS['father_dari']},,{SECRETS['record_birth']},driver,{PLAIN},بامیان\n")
+           f"{RECORD_BIRTH_YEAR},terp,{PLAIN},Bamiyan\n"
+           f"HR-2,{SECRETS['principal_dari']},{SECRETS['father_dari']},,{RECORD_BIRTH_YEAR},driver,{PLAIN},بامیان\n")
 APPLICATIONS = (
     "application_id,relationship,full_name,father_name,grandfather_name,birth_date,tazkira_number,passport_number,"
     "phone,email,claimed_employer,claimed_role,claimed_unit,pathway,received_on\n"
@@ -64,6 +66,9 @@ APPLICATIONS = (
 def forms(value: str) -> set[bytes]:
     """The byte strings under which a value could sit on disk."""
     variants = {value, value.lower(), value.upper(), value.replace("\u06cc", "\u064a").replace("\u06a9", "\u0643")}
+    # The matcher's normalised form of a name identifies as well as the name itself.
+    if any(ch.isalpha() for ch in value) and len(name_key(value)) >= 6:
+        variants.add(name_key(value))
     out = set()
     for v in variants:
         out |= {v.encode("utf-8"), v.encode("utf-16-le")}
