@@ -3,8 +3,10 @@
 # Usage: scripts/pg-test-cluster.sh start|stop   — prints the DATABASE_URL on start.
 set -euo pipefail
 BIN=/usr/lib/postgresql/15/bin
-DIR=${PGTEST_DIR:-/tmp/resettle-pgtest}
-PORT=${PGTEST_PORT:-54329}
+# One cluster per checkout, so two checkouts on one machine never stop each other's database.
+TAG=$(cd "$(dirname "$0")/.." && pwd | cksum | cut -d' ' -f1)
+DIR=${PGTEST_DIR:-/tmp/resettle-pgtest-$TAG}
+PORT=${PGTEST_PORT:-$((54000 + TAG % 900))}
 run() {  # PostgreSQL refuses to run as root: use its own system account then
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
