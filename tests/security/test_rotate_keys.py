@@ -102,3 +102,31 @@ def test_a_value_changed_during_rotation_is_not_overwritten(rekey, monkeypatch):
     report = rotate()
     assert report.skipped_changed == 1
     assert Person.objects.get(pk=person.pk).full_name == "Corrected Name"
+
+
+@pytest.mark.django_db
+def test_rotation_does_not_claim_done_while_a_process_still_writes_with_the_old_key(rekey, monkeypatch):
+    from django.core.management import CommandError
+
+    from resettle.core import keys
+    from resettle.core.management.commands import rotate_keys
+    from resettle.security.crypto import aad_for
+
+    person = person_create(data=PEOPLE[0])
+    old_spec, old_id = rekey.current()
+    rekey(f"{old_spec},knew3:{rekey.new_key()}", "knew3")
+    real_rotate = rotate_keys.rotate
+
+    def rotate_while_an_old_process_writes(**kwargs):
+        report = real_rotate(**kwargs)
+        # A web worker not yet restarted saves a name under the old active key.
+        stale = keys.keyring().seal("Late Edit", aad_for("people_person", "full_name", person.pk), key_id=old_id)
+        Person.objects.filter(pk=person.pk).update(full_name=stale)
+        return report
+
+    monkeypatch.setattr(rotate_keys, "rotate", rotate_while_an_old_process_writes)
+    with pytest.raises(CommandError, match="restart every process"):
+        call_command("rotate_keys", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    monkeypatch.setattr(rotate_keys, "rotate", real_rotate)
+    call_command("rotate_keys", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert set(raw_key_ids()) == {"knew3"} and Person.objects.get(pk=person.pk).full_name == "Late Edit"
