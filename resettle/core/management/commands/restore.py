@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError
 
 from resettle.audit.services import record_event
 from resettle.security.backup_format import BackupError
@@ -21,5 +23,8 @@ class Command(BaseCommand):
             loaded = restore_backup(file, replace=replace)
         except (BackupError, KeyError_) as exc:
             raise CommandError(f"restore refused: {exc}") from None
+        except (DatabaseError, DeserializationError) as exc:
+            raise CommandError(f"restore failed and was rolled back: {exc}. Is the database migrated to "
+                               "this version (`resettle migrate`)? A backup loads into the schema it was made from.") from None
         record_event(actor=None, action="backup.restored", details={"objects": loaded, "replaced": replace})
         self.stdout.write(f"Restored {loaded} objects from {file}.")
