@@ -172,3 +172,14 @@ def test_making_a_backup_decrypts_nothing(tmp_path, populated, monkeypatch):
     dumped = dump_json().decode()
     assert Person.objects.values_list("full_name", flat=True).first().token in dumped
     assert "Hussaini" not in dumped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_another_schema_is_a_clear_error_and_changes_nothing(tmp_path, populated):
+    target = tmp_path / "other-version.bin"
+    payload = b'[{"model": "people.person", "pk": "0b0e0c6e-0000-4000-8000-000000000001", "fields": {"shoe_size": 9}}]'
+    target.write_bytes(backup_format.seal(payload, keys.backup_key()))
+    rows = our_rows()
+    with pytest.raises(CommandError, match="rolled back.*migrated"):
+        call_command("restore", str(target), "--replace", **QUIET)
+    assert our_rows() == rows
