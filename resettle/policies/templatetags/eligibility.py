@@ -1,0 +1,22 @@
+"""{% eligibility_panel case %}: the case page shows eligibility without its view knowing
+about policies (the panel's rules are in resettle.policies.reports)."""
+
+from django import template
+
+from resettle.applications.selectors import get_application
+from resettle.policies.reports import eligibility_panel as build_panel
+from resettle.policies.reports import may_see_eligibility
+
+register = template.Library()
+
+
+@register.inclusion_tag("policies/_panel.html", takes_context=True)
+def eligibility_panel(context, case):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    panel = None
+    if user is not None and may_see_eligibility(user):
+        # the case page has already let this user open the case; this re-checks it all the same
+        panel = build_panel(user, get_application(user, case.id))
+    return {"panel": panel, "case": case, "csrf_token": context.get("csrf_token"),
+            "messages": context.get("messages")}
