@@ -15,6 +15,7 @@ import argparse
 import csv
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -118,22 +119,42 @@ def match_files(
     workers: int | None = None,
 ) -> int:
     """Write M.csv; returns the number of matches written."""
+    clock = _Clock(quiet)
     recs = read_records(records)
     apps = read_applicants(applicants)
+    clock.lap("read")
     try:
         index = Index(recs, progress=_tqdm("index records", quiet))
     except FieldError as exc:
         raise recs.error(exc) from None
+    clock.lap("index")
     try:
         matches = link(index, apps, threshold, workers=workers, progress=_tqdm("match applicants", quiet))
     except FieldError as exc:
         raise apps.error(exc) from None
+    clock.lap("match")
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["applicant_id", "record_id", "match_probability"])
         for m in matches:
             w.writerow([m.applicant_id, m.record_id, f"{m.probability:.6f}"])
+    clock.lap("write")
+    clock.report()
     return len(matches)
+
+
+class _Clock:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.t, self.laps = quiet, time.perf_counter(), []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append(f"{name} {now - self.t:.1f}s")
+        self.t = now
+
+    def report(self) -> None:
+        if not self.quiet:
+            print("time: " + ", ".join(self.laps), file=sys.stderr)
 
 
 def dedupe_file(

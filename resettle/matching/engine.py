@@ -109,9 +109,15 @@ class Index:
         finally:
             if gc_was_enabled:
                 gc.enable()
-        if params is None:
-            params = self._default_params(self.items)
-        self.set_params(params)
+        # Without given parameters, u is measured on random record pairs the first time a score
+        # is needed (link() and dedupe() measure it on applicant pairs instead).
+        self.params = None
+        if params is not None:
+            self.set_params(params)
+
+    def _ensure_params(self) -> None:
+        if self.params is None:
+            self.set_params(self._default_params(self.items))
 
     def _build(self, records, prepared, progress, max_block, seed) -> None:
         if prepared is None:
@@ -158,6 +164,7 @@ class Index:
         birth = self._weights[2]
         self._max_rest_day = rest + max(max(birth), 0.0)
         self._max_rest = rest + max(max(birth[1:]), 0.0)
+        self._max_after_birth = rest
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -237,8 +244,8 @@ class Index:
         return math.log2(max((self._m_name if j == 0 else self._m_father)[lv], 1e-3) / u)
 
     def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
-        """(log2 odds, levels, weights); None when even full agreement on the fields after the
-        names could not lift the pair to floor (saves comparing hopeless candidates)."""
+        """(log2 odds, levels, weights); None when even full agreement on the remaining fields
+        could not lift the pair to floor (saves comparing hopeless candidates)."""
         ln = F.compare_name(a.name, b.name)
         lf = F.compare_name(a.father, b.father)
         wn = 0.0 if ln is None else self._name_weight(0, ln, a.name, b.name)
@@ -248,9 +255,14 @@ class Index:
             day = a.birth is not None and b.birth is not None and a.birth.day and b.birth.day
             if total + (self._max_rest_day if day else self._max_rest) < floor:
                 return None
-        levels = [ln, lf] + F.compare_rest(a, b, self.extra_names)
-        ws = [wn, wf]
-        for j in range(2, len(levels)):
+        lb = F.compare_birth(a, b)
+        wb = 0.0 if lb is None else self._weights[2][lb]
+        total += wb
+        if floor is not None and total + self._max_after_birth < floor:
+            return None
+        levels = [ln, lf, lb] + F.compare_rest(a, b, self.extra_names, birth=False)
+        ws = [wn, wf, wb]
+        for j in range(3, len(levels)):
             lv = levels[j]
             w = 0.0 if lv is None else self._weights[j][lv]
             ws.append(w)
@@ -288,6 +300,7 @@ class Index:
         """Records linked to one applicant: those at or above the threshold on their own, and
         those that are very probably the same person as one of them (a person's other
         rotations, often with fewer fields filled in). P(A=c) >= P(A=m) * P(m=c)."""
+        self._ensure_params()
         matched = self.score_prepared(a, floor=threshold_logodds)
         out = [(t, i, lv, ws, None) for t, i, lv, ws in matched]
         if not matched:
@@ -331,6 +344,7 @@ class Index:
 
     def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
         """Scored candidates at or above floor (log2 odds), best first."""
+        self._ensure_params()
         out = []
         for i in self._block(a):
             b = self.items[i]

@@ -110,7 +110,10 @@ def _birth_cached(text: str) -> tuple[BirthDate | None, tuple[int, int] | None]:
     return bd, (bd.gregorian_year_range() if bd else None)
 
 
-def _birth(text: str, field: str) -> tuple[BirthDate | None, tuple[int, int] | None]:
+def _birth(value, field: str) -> tuple[BirthDate | None, tuple[int, int] | None]:
+    if isinstance(value, BirthDate):
+        return value, value.gregorian_year_range()
+    text = _text(value)
     try:
         return _birth_cached(text)
     except ValueError as exc:
@@ -190,7 +193,7 @@ def _extra(values) -> tuple[tuple[str, str], ...]:
 
 def prepare_record(r: RecordIn) -> Prepared:
     name, father = _names(_text(r.full_name), _text(r.father_name))
-    birth, years = _birth(_text(r.birth_year), "birth_year")
+    birth, years = _birth(r.birth_year, "birth_year")
     return Prepared(
         id=str(r.record_id),
         name=name,
@@ -207,7 +210,7 @@ def prepare_record(r: RecordIn) -> Prepared:
 
 def prepare_applicant(a: ApplicantIn) -> Prepared:
     name, father = _names(_text(a.full_name), _text(a.father_name))
-    birth, years = _birth(_text(a.birth_date), "birth_date")
+    birth, years = _birth(a.birth_date, "birth_date")
     return Prepared(
         id=str(a.applicant_id),
         name=name,
@@ -346,9 +349,9 @@ def extra_fields(a: Prepared, b: Prepared) -> list[str]:
     return sorted({k for k, _ in a.extra} | {k for k, _ in b.extra})
 
 
-def compare_rest(a: Prepared, b: Prepared, extra_names: tuple[str, ...] = ()) -> list[int | None]:
-    levels = [
-        compare_birth(a, b),
+def compare_rest(a: Prepared, b: Prepared, extra_names: tuple[str, ...] = (), birth: bool = True) -> list[int | None]:
+    levels = [compare_birth(a, b)] if birth else []
+    levels += [
         compare_category(a.unit, b.unit),
         compare_category(a.role, b.role),
         compare_category(a.location, b.location),

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from resettle.names.dates import BirthDate
+
 DateLike = datetime.date | str | None
 
 
@@ -25,7 +27,7 @@ class RecordIn:
     record_id: str
     full_name: str
     father_name: str = ""
-    birth_year: str = ""  # as written: "1361", "1982", "c. 1982", "1361-05-12"
+    birth_year: str | BirthDate = ""  # as written: "1361", "1982", "c. 1982", "1361-05-12"; or a BirthDate
     role: str = ""
     unit: str = ""
     location: str = ""
@@ -42,7 +44,7 @@ class ApplicantIn:
     applicant_id: str
     full_name: str
     father_name: str = ""
-    birth_date: str = ""  # YYYY or full date, Gregorian or Solar Hijri
+    birth_date: str | BirthDate = ""  # YYYY or full date, Gregorian or Solar Hijri; or a BirthDate
     claimed_role: str = ""
     claimed_unit: str = ""
     claimed_location: str = ""

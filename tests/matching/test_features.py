@@ -66,3 +66,11 @@ def test_periods_open_ended_and_apart():
     assert compare_period(span, contract) == 0  # within, allowing half a year either side
     assert compare_period(contract, span) == 0
     assert compare_period(None, q) is None
+
+
+def test_birth_date_objects_are_accepted():
+    from resettle.names.dates import parse_birth_date
+
+    a = prepare_applicant(ApplicantIn("a", "x", birth_date=parse_birth_date("1361-05-12")))
+    assert a.years == (1982, 1982)
+    assert compare_birth(a, _rec("1982")) == 1
