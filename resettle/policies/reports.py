@@ -133,13 +133,9 @@ def _suppressed_grid(cells: dict[tuple, int]) -> dict[tuple, int | None]:
 def _breakdown_table(rows: list[dict], by: str, labels: list[str]) -> dict:
     cells = {(str(r[by]), label): int(r.get(label, 0)) for r in rows for label in labels}
     shown = _suppressed_grid(cells)
-    out_rows = []
-    for r in rows:
-        key = str(r[by])
-        vals = [shown[(key, label)] for label in labels]
-        total = sum(int(r.get(label, 0)) for label in labels)
-        out_rows.append({"key": key, "cells": vals, "total": total if total >= THRESHOLD else None})
-    return {"by": by, "labels": labels, "rows": out_rows}
+    # no row totals: with a withheld cell beside shown ones, a total would give it back
+    rows_out = [{"key": str(r[by]), "cells": [shown[(str(r[by]), label)] for label in labels]} for r in rows]
+    return {"by": by, "labels": labels, "rows": rows_out}
 
 
 def _estimate_rows(sim: dict) -> list[dict]:
