@@ -109,11 +109,14 @@ def require_case_access(actor, application: Application, capability: str) -> Non
 
 def application_set_status(*, application: Application, status: str, expected_version: int, actor,
                            reason: str = "") -> Application:
-    from resettle.accounts.roles import CASE_EDIT
+    from resettle.accounts.permissions import can
+    from resettle.accounts.roles import CASE_EDIT, DECIDE, RELOCATION_MANAGE, VERIFY
 
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-    require_case_access(actor, application, CASE_EDIT)
+    # Cases move on through several hands: intake, verification, decision, relocation.
+    movers = (CASE_EDIT, DECIDE, VERIFY, RELOCATION_MANAGE)
+    require_case_access(actor, application, next((c for c in movers if can(actor, c)), CASE_EDIT))
     with transaction.atomic():
         return _set_status(application, status, expected_version, actor, reason)
 

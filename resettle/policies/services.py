@@ -50,7 +50,7 @@ def evaluate_application(*, application: Application, actor, policy_id: str | No
         result = engine.evaluate(policy, situation, version)
     except engine.SituationError as exc:
         raise PolicyError(f"application {application.reference}: {exc}") from None
-    previous = (Evaluation.objects.select_for_update()
+    previous = (Evaluation.objects.select_for_update(of=("self",))
                 .filter(application=application, superseded_by__isnull=True).order_by("-created_at").first())
     if kind is None:
         kind = Kind.INITIAL if previous is None else Kind.REEVALUATION
