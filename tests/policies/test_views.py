@@ -254,3 +254,20 @@ def test_nav_links_follow_capabilities(staff):
     _, verifier = staff[roles.DF_VERIFIER]
     html = verifier.get("/").content.decode()
     assert reverse("verification:queue") in html and reverse("policies:simulate") not in html
+
+
+def test_a_case_no_version_covers_is_reported_on_the_panel_not_evaluated(staff, cases):
+    import datetime as dt
+
+    from resettle.accounts.models import Team
+    from resettle.applications.services import ApplicationIn, MemberIn, application_create
+    from resettle.people.services import PersonIn
+
+    case = application_create(team=Team.objects.get(name="team-a"), data=ApplicationIn(
+        pathway="nz-bamyan-2012", received_on=dt.date(2011, 5, 1), channel="paper",
+        members=[MemberIn(PersonIn(full_name="Early Applicant", gender="male"), "principal")], claims=[]))
+    _, client = staff[roles.DECISION_MAKER]
+    response = client.post(evaluate_url(case), follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Could not evaluate" in html and "2011-05-01" in html
+    assert not Evaluation.objects.filter(application=case).exists()
