@@ -29,6 +29,8 @@ DEFAULT_THRESHOLD = 0.5
 MAX_BLOCK = 1000
 # A key this rare is enough on its own to compare the records.
 RARE_KEY = 40
+# Another record of the same person shares a small name x father or whole-name block.
+SIBLING_BLOCK = 150
 RANDOM_PAIRS = 60_000
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
 CANDIDATE_FLOOR = -10.0
@@ -275,7 +277,7 @@ class Index:
         for k in _blocking_keys(self.items[i]):
             if k.startswith(("f:", "s:")):
                 post = self.postings.get(k)
-                if post and len(post) <= self.max_block:
+                if post and len(post) <= SIBLING_BLOCK:
                     out.update(post)
         out.discard(i)
         return out

@@ -277,6 +277,10 @@ def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:
         ta, tb = tb, ta
     if len(ta) < len(tb) - 1 or len(ta) > 5:
         return False
+    # One token is already covered by the whole-string similarity; with more, all but one
+    # token must agree in skeleton (cheap) before pairing tokens up (dear).
+    if len(ta) < 2 or len(set(a.skel) & set(b.skel)) < len(ta) - 1:
+        return False
     sims = []
     for t in ta:
         best = max(JaroWinkler.similarity(t, u) for u in tb)
