@@ -124,7 +124,7 @@ def match_files(
     apps = read_applicants(applicants)
     clock.lap("read")
     try:
-        index = Index(recs, progress=_tqdm("index records", quiet))
+        index = Index(recs, progress=_tqdm("index records", quiet), lazy_params=True)
     except FieldError as exc:
         raise recs.error(exc) from None
     clock.lap("index")

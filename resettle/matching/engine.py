@@ -26,7 +26,7 @@ DEFAULT_THRESHOLD = 0.5
 
 # Keys shared by more records than this say too little to be worth comparing on their own; the
 # other, more specific keys of the same person still find the record.
-MAX_BLOCK = 1000
+MAX_BLOCK = 600
 # A key this rare is enough on its own to compare the records.
 RARE_KEY = 40
 # Another record of the same person shares a small name x father or whole-name block.
@@ -101,6 +101,7 @@ class Index:
         progress: Progress | None = None,
         max_block: int = MAX_BLOCK,
         seed: int = 0,
+        lazy_params: bool = False,
     ) -> None:
         # Building creates millions of small objects and no cycles; the cyclic collector would
         # rescan them again and again.
@@ -111,11 +112,14 @@ class Index:
         finally:
             if gc_was_enabled:
                 gc.enable()
-        # Without given parameters, u is measured on random record pairs the first time a score
-        # is needed (link() and dedupe() measure it on applicant pairs instead).
+        # Without given parameters, u is measured on random record pairs now, or with
+        # lazy_params the first time a score is needed (link() measures it on applicant-record
+        # pairs instead, so the CLI builds lazily).
         self.params = None
         if params is not None:
             self.set_params(params)
+        elif not lazy_params:
+            self._ensure_params()
 
     def _ensure_params(self) -> None:
         if self.params is None:
@@ -551,7 +555,7 @@ def dedupe(
     if len(set(ids)) != len(ids):
         dup = next(i for i, c in Counter(ids).items() if c > 1)
         raise ValueError(f"applicant id {dup} appears more than once")
-    index = Index(prepared=prepared)
+    index = Index(prepared=prepared, lazy_params=True)
     index.calibrate(prepared)
     _WORKER_INDEX = index
     t = _threshold_logodds(threshold)
