@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
-import pickle
 import platform
 import random
 import statistics
@@ -22,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .engine import DEFAULT_THRESHOLD, Index, dedupe, link
 from .model import ApplicantIn, FieldError, RecordIn
