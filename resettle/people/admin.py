@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from resettle.accounts import roles
 from resettle.applications.selectors import case_scope
@@ -23,6 +24,25 @@ class PersonAdmin(_OnVisibleCases):
     view_capability = roles.PERSON_IDENTITY
     person_path = ""
     list_display = ("__str__", "name_script", "gender", "created_at")  # never names in lists
+    # The search box takes a name in any spelling or script; it is matched through the blind
+    # indexes (name or father's name), never against plain text, and the search is audited
+    # without the words searched for.
+    search_fields = ("full_name_index",)
+    search_help_text = "Name or father's name, any spelling or script (matched through the blind index)."
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        from resettle.audit.services import record_event
+        from resettle.core.fields import digest
+        from resettle.names.keys import name_key
+
+        wanted = digest("person.name", name_key, search_term)
+        father = digest("person.father", name_key, search_term)
+        found = queryset.filter(Q(full_name_index=wanted) | Q(father_name_index=father))
+        record_event(actor=request.user, action="person.searched", reason="admin",
+                     details={"results": found.count()})
+        return found, False
 
 
 @admin.register(IdentityDocument)

@@ -134,3 +134,17 @@ def test_each_role_reaches_exactly_its_admin_pages(staff, cases, role):
         else:
             assert status == 403 and url not in index, (role, model)
             assert denied_events(actor_id=user.pk).count() == before + 1, (role, model)
+
+
+def test_admin_search_finds_people_through_the_blind_index_in_any_spelling(staff, cases):
+    _, client = staff[roles.INTAKE_OFFICER]
+    url = reverse("admin:people_person_changelist")
+    principal = cases["a"].principal.person
+    for spelling in ("MOHD HUSAINI", "محمد حسینی", "Muhammad Hussaini"):
+        page = client.get(url, {"q": spelling})
+        assert page.status_code == 200
+        assert str(principal.pk) in page.content.decode() or principal.__str__() in page.content.decode(), spelling
+    miss = client.get(url, {"q": "Nobody Atall"}).content.decode()
+    assert principal.__str__() not in miss
+    assert AuditEvent.objects.filter(action="person.searched").count() == 4
+    assert not AuditEvent.objects.filter(details__icontains="husain").exists()
