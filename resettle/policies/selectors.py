@@ -70,7 +70,7 @@ def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list
     if pathway:
         qs = qs.filter(pathway=pathway)
     situations, sizes, refs = [], [], []
-    for app in qs.iterator(chunk_size=500):
+    for app in qs.iterator(chunk_size=100):
         situations.append(Situation.from_dict(situation_for(app)))
         sizes.append(sum(m.relationship != Relationship.PRINCIPAL for m in app.members.all()))
         refs.append(app.reference)
