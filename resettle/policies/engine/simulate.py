@@ -419,6 +419,9 @@ def chart(result: SimulationResult | Comparison, path: str | Path) -> Path:
     ax1.legend(fontsize=8)
     ax2.set_title("Candidates by first year of service")
     ax2.set_xlabel("year service started")
+    from matplotlib.ticker import MaxNLocator
+
+    ax2.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2002.5
     ax2.legend(fontsize=7)
     fig.tight_layout()
     path = Path(path)
