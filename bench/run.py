@@ -13,11 +13,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = REPO / "docs" / "benchmarks"
-ORDER = ["imports", "matching", "policies", "demo"]
+ORDER = ["imports", "matching", "verification", "policies", "security", "demo"]
 COMMANDS = {
     "imports": [sys.executable, "-m", "bench.imports.run", "--postgres"],
     "matching": [sys.executable, "-m", "bench.matching.run"],
+    "verification": [sys.executable, "-m", "bench.verification.run"],
     "policies": [sys.executable, "-m", "bench.policies.run"],
+    "security": [sys.executable, "-m", "bench.security.run", "--scale", "10"],
+    "demo": [sys.executable, "-m", "bench.demo.generate"],
 }
 
 
