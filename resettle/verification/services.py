@@ -14,7 +14,7 @@ from resettle.accounts.permissions import require
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application, ClaimedEmployment, Member, Status, VerificationStatus
 from resettle.audit.services import record_event
-from resettle.matching import DEFAULT_THRESHOLD, Index, dedupe
+from resettle.matching import Index, dedupe
 from resettle.records.models import EmploymentRecord, ImportBatch
 from resettle.verification.inputs import applicant_input, record_input
 from resettle.verification.models import CandidateMatch, DuplicateLink, Outcome, VerificationDecision
@@ -166,5 +166,3 @@ def _decide(actor, application, record, outcome, reason, claim) -> VerificationD
                           "probability": round(candidate.probability, 4) if candidate else None})
     return decision
 
-
-DEFAULT_MATCH_THRESHOLD = DEFAULT_THRESHOLD

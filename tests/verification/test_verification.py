@@ -161,3 +161,12 @@ def test_other_roles_get_403_from_verifier_screens(records, user_factory, client
     assert client.get(reverse("verification:queue")).status_code == 403
     assert client.get(reverse("verification:case", args=[application.pk])).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor_id=analyst.pk).count() == 2
+
+
+def test_a_name_carrying_markup_is_shown_as_text_on_the_verifier_screen(records, user_factory, client):
+    verifier = user_factory("df_verifier")
+    application = apply('<script>alert("x")</script> Hussaini', "Ghulam", "1982")
+    _verified_client(client, verifier)
+    body = client.get(reverse("verification:case", args=[application.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Hussaini" in body
