@@ -17,7 +17,7 @@ from resettle.names.keys import skeleton
 from . import features as F
 from .features import Prepared, compare, prepare_applicant, prepare_record
 from .model import ApplicantIn, Candidate, Contribution, FieldError, Match, RecordIn
-from .params import Parameters, estimate_u, prior_m
+from .params import Parameters, estimate_u, prior_m, smooth_m
 
 # A pair is called a match at or above this probability: the Bayes decision point when a missed
 # match and a false one cost the same. Every match still goes to a reviewer; nothing is
@@ -32,6 +32,11 @@ RARE_KEY = 40
 # Another record of the same person shares a small name x father or whole-name block.
 SIBLING_BLOCK = 150
 RANDOM_PAIRS = 60_000
+# m estimation (calibrate): applicants sampled, and how sure a pair must be without a field
+# (log2 odds, about 0.99) before that field's level counts as what the same person looks like.
+M_SAMPLE = 1500
+M_CONFIDENT = 6.6
+M_ROUNDS = 3
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
 CANDIDATE_FLOOR = -10.0
 
@@ -164,12 +169,20 @@ class Index:
         self._m_name = params.m["name"]
         self._m_father = params.m["father"]
         self._prior = params.prior_log2_odds
+        # A same-day agreement is only possible when both sides give a full date; otherwise the
+        # birth levels are conditional on "not same day", so m and u are renormalised without it
+        # (a year-only HR record would else pay for the 30% of m spent on "same day").
+        mb, ub = params.m["birth"], params.u["birth"]
+        self._birth_noday = [0.0] + [
+            math.log2(max(mb[lv] / max(1 - mb[0], 1e-9), 1e-3) / max(ub[lv] / max(1 - ub[0], 1e-9), 1e-6))
+            for lv in range(1, len(mb))
+        ]
         # Upper bounds of the evidence after the names, for pruning; "same day" is only possible
         # when both sides give a full date.
         rest = sum(max(max(w), 0.0) for w in self._weights[3:])
         birth = self._weights[2]
         self._max_rest_day = rest + max(max(birth), 0.0)
-        self._max_rest = rest + max(max(birth[1:]), 0.0)
+        self._max_rest = rest + max(max(self._birth_noday[1:]), 0.0)
         self._max_after_birth = rest
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
@@ -185,19 +198,86 @@ class Index:
         width = 7 + len(self.extra_names)
         return np.array(rows, dtype=np.int16).reshape(-1, width)
 
-    def calibrate(self, applicants: Sequence[Prepared], *, expected_matches: float | None = None) -> Parameters:
-        """Measure u on random applicant-record pairs; m stays at the documented priors.
+    def calibrate(
+        self, applicants: Sequence[Prepared], *, expected_matches: float | None = None, estimate_m: bool = True
+    ) -> Parameters:
+        """Measure u on random applicant-record pairs, then m on near-certain candidate pairs
+        with each field left out in turn (see _estimate_m).
 
-        expected_matches sets the prior (default: one record per applicant). EM on candidate
-        pairs was tried and is not used: blocking on names makes name agreement common among
-        non-matching candidates, and EM converged to "every candidate is a match" (see
+        expected_matches sets the prior (default: one record per applicant). Plain EM on
+        candidate pairs was tried and is not used: blocking on names makes name agreement common
+        among non-matching candidates, and EM converged to "every candidate is a match" (see
         docs/matching.md).
         """
         base = self._default_params(applicants)
         if expected_matches is not None and applicants:
             base.prior = min(max(expected_matches / (len(applicants) * len(self.items)), 1e-12), 0.5)
         self.set_params(base)
-        return base
+        if estimate_m:
+            self._estimate_m(applicants, estimate_prior=expected_matches is None)
+        return self.params
+
+    def _estimate_m(self, applicants: Sequence[Prepared], estimate_prior: bool = True) -> None:
+        """m per field and level from the data, leaving each field out in turn.
+
+        A candidate pair that is near-certain (M_CONFIDENT) from the other fields alone is taken
+        to be one person, and its level on the left-out field is counted; the field never votes
+        for its own evidence, which is what made plain EM over all fields collapse to "every
+        candidate is a match". Counts are smoothed towards PRIOR_M (params.M_PRIOR_WEIGHT pairs)
+        so a small file keeps the documented values. Repeated M_ROUNDS times on the same pairs,
+        since new m change which pairs are near-certain.
+        """
+        if not applicants or not self.items:
+            return
+        rng = random.Random(self.seed)
+        sample = list(applicants) if len(applicants) <= M_SAMPLE else rng.sample(list(applicants), M_SAMPLE)
+        # Pairs scoring low under the priors may still be certain without a strongly disagreeing
+        # field, so collect generously once and re-weigh them each round.
+        lowest = min(min(w) for w in self._weights) + min(self._birth_noday[1:] + [0.0])
+        floor = max(M_CONFIDENT + lowest, CANDIDATE_FLOOR - 10)
+        pairs = []
+        for a in sample:
+            for _, i, levels, _ in self.score_prepared(a, floor=floor):
+                b = self.items[i]
+                if b is a:
+                    continue
+                pairs.append((a, b, levels))
+        params = self.params
+        for _ in range(M_ROUNDS):
+            counts = {f: np.zeros(len(params.levels(f))) for f in params.fields}
+            expected = 0.0
+            for a, b, levels in pairs:
+                ws = self._level_weights(a, b, levels)
+                total = self._prior + sum(ws)
+                expected += _prob(total)
+                for j, f in enumerate(params.fields):
+                    lv = levels[j]
+                    if lv is not None and total - ws[j] >= M_CONFIDENT:
+                        counts[f][lv] += 1
+            prior = params.prior
+            if estimate_prior:
+                # EM's update of the prior: the expected number of matches per applicant
+                # (people with several rotations have several records; some have none).
+                per_applicant = min(max(expected / len(sample), 0.05), 5.0)
+                prior = min(per_applicant / len(self.items), 0.5)
+            params = Parameters(m=smooth_m(counts, params.extra_names), u=params.u, prior=prior,
+                                extra_names=params.extra_names)
+            self.set_params(params)
+
+    def _level_weights(self, a: Prepared, b: Prepared, levels) -> list[float]:
+        ws = []
+        for j, lv in enumerate(levels):
+            if lv is None:
+                ws.append(0.0)
+            elif j == 0:
+                ws.append(self._name_weight(0, lv, a.name, b.name))
+            elif j == 1:
+                ws.append(self._name_weight(1, lv, a.father, b.father))
+            elif j == 2:
+                ws.append(self._birth_weight(a, b, lv))
+            else:
+                ws.append(self._weights[j][lv])
+        return ws
 
     # ---- blocking and scoring -------------------------------------------------------------
 
@@ -258,11 +338,11 @@ class Index:
         wf = 0.0 if lf is None else self._name_weight(1, lf, a.father, b.father)
         total = self._prior + wn + wf
         if floor is not None:
-            day = a.birth is not None and b.birth is not None and a.birth.day and b.birth.day
+            day = F.day_comparable(a, b)
             if total + (self._max_rest_day if day else self._max_rest) < floor:
                 return None
         lb = F.compare_birth(a, b)
-        wb = 0.0 if lb is None else self._weights[2][lb]
+        wb = 0.0 if lb is None else self._birth_weight(a, b, lb)
         total += wb
         if floor is not None and total + self._max_after_birth < floor:
             return None
@@ -274,6 +354,11 @@ class Index:
             ws.append(w)
             total += w
         return total, levels, ws
+
+    def _birth_weight(self, a: Prepared, b: Prepared, level: int) -> float:
+        if F.day_comparable(a, b):
+            return self._weights[2][level]
+        return self._birth_noday[level]
 
     def _siblings(self, i: int) -> set[int]:
         """Records sharing the whole name, or a name token and a father's token, with record i."""
@@ -299,7 +384,7 @@ class Index:
                 total += self._name_weight(jf, lv, x, y)
         lb = F.compare_birth(a, b)
         if lb is not None:
-            total += self._weights[2][lb]
+            total += self._birth_weight(a, b, lb)
         return total
 
     def link_one(self, a: Prepared, threshold_logodds: float):
@@ -405,6 +490,7 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
         elif f == "birth":
             text = f"{label} {a.birth} vs {b.birth}: " + {
                 "same_day": "same day",
+                "same_year": "same year",
                 "overlap": "possible years overlap",
                 "within_1": "one year apart",
                 "within_3": "two or three years apart",
@@ -413,7 +499,8 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
         elif f == "period":
             text = (
                 f"claimed {_fmt_period(a.period)} vs recorded {_fmt_period(b.period)}: "
-                + {"inside": "one lies within the other", "overlap": "overlap", "within_1y": "within a year",
+                + {"edge": "one lies within the other and they start or end together",
+                   "inside": "one lies within the other", "overlap": "overlap", "within_1y": "within a year",
                    "apart": "more than a year apart"}[lname]
             )
         elif f in ("unit", "role", "location"):

@@ -25,9 +25,9 @@ from .model import ApplicantIn, FieldError, RecordIn
 
 # Comparison levels per field, strongest first. Names in docs/matching.md.
 NAME_LEVELS = ("exact", "subset", "skeleton", "fuzzy", "partial", "different")
-BIRTH_LEVELS = ("same_day", "overlap", "within_1", "within_3", "different")
+BIRTH_LEVELS = ("same_day", "same_year", "overlap", "within_1", "within_3", "different")
 CATEGORY_LEVELS = ("same", "different")
-PERIOD_LEVELS = ("inside", "overlap", "within_1y", "apart")
+PERIOD_LEVELS = ("edge", "inside", "overlap", "within_1y", "apart")
 EXTRA_LEVELS = ("exact", "close", "similar", "different")
 
 FIELDS_LEVELS = {
@@ -290,21 +290,36 @@ def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:
     return sum(sims) / len(sims) >= FUZZY_NAME
 
 
+def day_comparable(a: Prepared, b: Prepared) -> bool:
+    """Both sides give an exact day, so "same day" is a possible outcome."""
+    return (
+        a.birth is not None
+        and b.birth is not None
+        and a.birth.precision == "day"
+        and b.birth.precision == "day"
+        and not (a.birth.approximate or b.birth.approximate)
+    )
+
+
 def compare_birth(a: Prepared, b: Prepared) -> int | None:
     if a.years is None or b.years is None:
         return None
-    if a.birth.precision == "day" and b.birth.precision == "day" and not (a.birth.approximate or b.birth.approximate):
+    if day_comparable(a, b):
         if a.birth.to_gregorian() == b.birth.to_gregorian():
             return 0
     (alo, ahi), (blo, bhi) = a.years, b.years
+    if alo == ahi == blo == bhi:
+        # One Gregorian year on both sides; a Solar Hijri year or an approximate one spans two
+        # or three, so "overlap" is weaker evidence than this.
+        return 1
     gap = max(blo - ahi, alo - bhi, 0)
     if gap == 0:
-        return 1
-    if gap <= 1:
         return 2
-    if gap <= 3:
+    if gap <= 1:
         return 3
-    return 4
+    if gap <= 3:
+        return 4
+    return 5
 
 
 def compare_category(a: str | None, b: str | None) -> int | None:
@@ -318,8 +333,10 @@ PERIOD_SLACK = 183
 
 
 def compare_period(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int | None:
-    """inside: one known period lies within the other (an applicant claims the whole span of
-    service, an HR record covers one contract); overlap; within a year; further apart."""
+    """edge: inside, and the periods also start or end within half a year of each other (the
+    first or last contract of the span an applicant claims); inside: one known period lies
+    within the other (an applicant claims the whole span of service, an HR record covers one
+    contract); overlap; within a year; further apart."""
     if a is None or b is None:
         return None
     known = OPEN_START not in (a[0], b[0]) and OPEN_END not in (a[1], b[1])
@@ -327,13 +344,13 @@ def compare_period(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int 
         (a[0] - PERIOD_SLACK <= b[0] and b[1] <= a[1] + PERIOD_SLACK)
         or (b[0] - PERIOD_SLACK <= a[0] and a[1] <= b[1] + PERIOD_SLACK)
     ):
-        return 0
+        return 0 if abs(a[0] - b[0]) <= PERIOD_SLACK or abs(a[1] - b[1]) <= PERIOD_SLACK else 1
     gap = max(b[0] - a[1], a[0] - b[1], 0)
     if gap == 0:
-        return 1
-    if gap <= 366:
         return 2
-    return 3
+    if gap <= 366:
+        return 3
+    return 4
 
 
 def compare_extra(a: str | None, b: str | None) -> int | None:

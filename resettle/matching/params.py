@@ -26,13 +26,13 @@ PRIOR_M: dict[str, list[float]] = {
     "name": [0.70, 0.08, 0.10, 0.08, 0.01, 0.03],
     # Fathers' names are recorded less carefully (often only the first part of a compound).
     "father": [0.70, 0.06, 0.08, 0.06, 0.04, 0.06],
-    "birth": [0.30, 0.58, 0.08, 0.02, 0.02],
+    "birth": [0.30, 0.35, 0.23, 0.08, 0.02, 0.02],
     "unit": [0.90, 0.10],
     "role": [0.85, 0.15],
     # The location is the posting of one rotation (a district of the province), so the same
     # person's records often name different districts.
     "location": [0.60, 0.40],
-    "period": [0.60, 0.27, 0.08, 0.05],
+    "period": [0.30, 0.30, 0.27, 0.08, 0.05],
 }
 PRIOR_M_EXTRA = [0.85, 0.07, 0.04, 0.04]
 
@@ -42,11 +42,11 @@ PRIOR_M_EXTRA = [0.85, 0.07, 0.04, 0.04]
 PRIOR_U: dict[str, list[float]] = {
     "name": [0.001, 0.004, 0.001, 0.004, 0.02, 0.97],
     "father": [0.008, 0.01, 0.003, 0.008, 0.01, 0.961],
-    "birth": [0.0002, 0.04, 0.045, 0.085, 0.8298],
+    "birth": [0.0002, 0.02, 0.02, 0.045, 0.085, 0.8298],
     "unit": [0.35, 0.65],
     "role": [0.15, 0.85],
     "location": [0.13, 0.87],
-    "period": [0.1, 0.35, 0.08, 0.47],
+    "period": [0.02, 0.08, 0.35, 0.08, 0.47],
 }
 PRIOR_U_EXTRA = [0.001, 0.01, 0.05, 0.939]
 PRIOR_U_WEIGHT = 2000
@@ -114,3 +114,19 @@ def estimate_u(level_rows: np.ndarray, fields: tuple[str, ...], levels_of, disti
         probs = np.maximum(probs, floors)
         u[f] = [float(x) for x in probs / probs.sum()]
     return u
+
+
+# How many pairs' worth the documented m priors count when m is estimated from the data.
+M_PRIOR_WEIGHT = 100
+
+
+def smooth_m(counts: dict[str, np.ndarray], extra_names: tuple[str, ...]) -> dict[str, list[float]]:
+    """m from level counts of pairs taken to be the same person, smoothed towards PRIOR_M."""
+    prior = prior_m(extra_names)
+    out: dict[str, list[float]] = {}
+    for f, c in counts.items():
+        c = np.asarray(c, dtype=float)
+        p = np.array(prior[f], dtype=float)
+        m = (c + p * M_PRIOR_WEIGHT) / (c.sum() + M_PRIOR_WEIGHT)
+        out[f] = [float(x) for x in m]
+    return out

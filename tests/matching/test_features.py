@@ -34,14 +34,22 @@ def _rec(by):
     return prepare_record(RecordIn("r", "x", birth_year=by))
 
 
+def _lv(levels, name):
+    return levels.index(name)
+
+
 def test_birth_levels_across_calendars():
-    assert compare_birth(_app("1982-08-03"), _rec("1361")) == 1  # SH 1361 covers 1982-83
-    assert compare_birth(_app("1361-05-12"), _rec("1982")) == 1
-    assert compare_birth(_app("1361-05-12"), _app("1982-08-03")) == 0  # same day, two calendars
-    assert compare_birth(_app("1980"), _rec("1982")) == 3
-    assert compare_birth(_app("c. 1980"), _rec("1982")) == 2  # 1979-81 vs 1982
-    assert compare_birth(_app("c. 1981"), _rec("1982")) == 1
-    assert compare_birth(_app("1970"), _rec("1361")) == 4
+    from resettle.matching.features import BIRTH_LEVELS as B
+
+    assert compare_birth(_app("1982-08-03"), _rec("1361")) == _lv(B, "overlap")  # SH 1361 covers 1982-83
+    assert compare_birth(_app("1361-05-12"), _rec("1982")) == _lv(B, "same_year")  # that day is in 1982
+    assert compare_birth(_app("1982"), _rec("1982")) == _lv(B, "same_year")
+    assert compare_birth(_app("1361-05-12"), _app("1982-08-03")) == _lv(B, "same_day")  # two calendars
+    assert compare_birth(_app("1980"), _rec("1982")) == _lv(B, "within_3")
+    assert compare_birth(_app("c. 1980"), _rec("1982")) == _lv(B, "within_1")  # 1979-81 vs 1982
+    assert compare_birth(_app("c. 1982"), _rec("1982")) == _lv(B, "overlap")  # approximate: not one year
+    assert compare_birth(_app("c. 1981"), _rec("1982")) == _lv(B, "overlap")
+    assert compare_birth(_app("1970"), _rec("1361")) == _lv(B, "different")
     assert compare_birth(_app(""), _rec("1361")) is None
 
 
@@ -54,17 +62,22 @@ def test_date_bounds_contain_the_day(day):
 
 
 def test_periods_open_ended_and_apart():
+    from resettle.matching.features import PERIOD_LEVELS as P
+
     p = prepare_applicant(ApplicantIn("a", "x", claimed_start="2010-01-01")).period
     assert p[1] == OPEN_END
-    assert compare_period(p, prepare_record(RecordIn("r", "x", start_date="2015", end_date="2016")).period) == 1
+    assert compare_period(p, prepare_record(RecordIn("r", "x", start_date="2015", end_date="2016")).period) == _lv(P, "overlap")
     q = prepare_record(RecordIn("r", "x", start_date="2003", end_date="2004")).period
-    assert compare_period(p, q) == 3
+    assert compare_period(p, q) == _lv(P, "apart")
     near = prepare_record(RecordIn("r", "x", start_date="2008-06-01", end_date="2009-06-30")).period
-    assert compare_period(p, near) == 2
+    assert compare_period(p, near) == _lv(P, "within_1y")
     span = prepare_applicant(ApplicantIn("a", "x", claimed_start="2009-03-01", claimed_end="2013-12-31")).period
-    contract = prepare_record(RecordIn("r", "x", start_date="2008-10-01", end_date="2010-02-28")).period
-    assert compare_period(span, contract) == 0  # within, allowing half a year either side
-    assert compare_period(contract, span) == 0
+    first = prepare_record(RecordIn("r", "x", start_date="2008-10-01", end_date="2010-02-28")).period
+    # Within, allowing half a year either side, and starting within half a year of the claim.
+    assert compare_period(span, first) == _lv(P, "edge")
+    assert compare_period(first, span) == _lv(P, "edge")
+    middle = prepare_record(RecordIn("r", "x", start_date="2011-01-01", end_date="2012-01-01")).period
+    assert compare_period(span, middle) == _lv(P, "inside")
     assert compare_period(None, q) is None
 
 
