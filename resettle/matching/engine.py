@@ -15,7 +15,7 @@ import numpy as np
 from resettle.names.keys import skeleton
 
 from . import features as F
-from .features import Prepared, compare, prepare_applicant, prepare_record
+from .features import _NAME_CACHE, Prepared, compare, prepare_applicant, prepare_record
 from .model import ApplicantIn, Candidate, Contribution, FieldError, Match, RecordIn
 from .params import Parameters, estimate_u, prior_m, smooth_m
 
@@ -34,7 +34,7 @@ SIBLING_BLOCK = 150
 RANDOM_PAIRS = 60_000
 # m estimation (calibrate): applicants sampled, and how sure a pair must be without a field
 # (log2 odds, about 0.99) before that field's level counts as what the same person looks like.
-M_SAMPLE = 1500
+M_SAMPLE = 1000
 M_CONFIDENT = 6.6
 M_ROUNDS = 3
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
@@ -184,6 +184,7 @@ class Index:
         self._max_rest_day = rest + max(max(birth), 0.0)
         self._max_rest = rest + max(max(self._birth_noday[1:]), 0.0)
         self._max_after_birth = rest
+        self._fuzzy_max = max(max(self._weights[0][3:]), 0.0)
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -235,25 +236,55 @@ class Index:
         # field, so collect generously once and re-weigh them each round.
         lowest = min(min(w) for w in self._weights) + min(self._birth_noday[1:] + [0.0])
         floor = max(M_CONFIDENT + lowest, CANDIDATE_FLOOR - 10)
-        pairs = []
+        rows, tf_bits, day = [], [], []
         for a in sample:
             for _, i, levels, _ in self.score_prepared(a, floor=floor):
                 b = self.items[i]
                 if b is a:
                     continue
-                pairs.append((a, b, levels))
-        params = self.params
-        for _ in range(M_ROUNDS):
-            counts = {f: np.zeros(len(params.levels(f))) for f in params.fields}
-            expected = 0.0
-            for a, b, levels in pairs:
-                ws = self._level_weights(a, b, levels)
-                total = self._prior + sum(ws)
-                expected += _prob(total)
-                for j, f in enumerate(params.fields):
+                rows.append([-1 if lv is None else lv for lv in levels])
+                # -log2 u of a name match, measured on this very name (term frequency).
+                bits = []
+                for j, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
                     lv = levels[j]
-                    if lv is not None and total - ws[j] >= M_CONFIDENT:
-                        counts[f][lv] += 1
+                    if lv is None or lv > 2:
+                        bits.append(0.0)
+                        continue
+                    shared = x if len(x.bag) <= len(y.bag) else y
+                    u = self._tf_u(shared, father=j == 1, level=lv)
+                    if lv == 2:
+                        u = max(u, self._tf_u(shared, father=j == 1, level=0))
+                    bits.append(-math.log2(u))
+                tf_bits.append(bits)
+                day.append(F.day_comparable(a, b))
+        if not rows:
+            return
+        L = np.array(rows, dtype=np.int64)
+        TF = np.array(tf_bits, dtype=float)
+        DAY = np.array(day, dtype=bool)
+        params = self.params
+        fields = params.fields
+        for _ in range(M_ROUNDS):
+            W = np.zeros(L.shape, dtype=float)
+            for j, f in enumerate(fields):
+                col = L[:, j]
+                present = col >= 0
+                table = np.array(self._weights[j] + [0.0])
+                w = table[np.where(present, col, len(table) - 1)]
+                if j < 2:
+                    m_bits = np.log2(np.maximum(np.array(params.m[f]), 1e-3))
+                    tf = present & (col <= 2)
+                    w = np.where(tf, m_bits[np.where(tf, col, 0)] + TF[:, j], w)
+                elif j == 2:
+                    noday = np.array(self._birth_noday + [0.0])
+                    w = np.where(DAY, w, noday[np.where(present, col, len(noday) - 1)])
+                W[:, j] = w
+            total = self._prior + W.sum(axis=1)
+            expected = float(np.sum(1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))))
+            counts = {}
+            for j, f in enumerate(fields):
+                sel = (L[:, j] >= 0) & (total - W[:, j] >= M_CONFIDENT)
+                counts[f] = np.bincount(L[sel, j], minlength=len(params.levels(f))).astype(float)
             prior = params.prior
             if estimate_prior:
                 # EM's update of the prior: the expected number of matches per applicant
@@ -263,21 +294,6 @@ class Index:
             params = Parameters(m=smooth_m(counts, params.extra_names), u=params.u, prior=prior,
                                 extra_names=params.extra_names)
             self.set_params(params)
-
-    def _level_weights(self, a: Prepared, b: Prepared, levels) -> list[float]:
-        ws = []
-        for j, lv in enumerate(levels):
-            if lv is None:
-                ws.append(0.0)
-            elif j == 0:
-                ws.append(self._name_weight(0, lv, a.name, b.name))
-            elif j == 1:
-                ws.append(self._name_weight(1, lv, a.father, b.father))
-            elif j == 2:
-                ws.append(self._birth_weight(a, b, lv))
-            else:
-                ws.append(self._weights[j][lv])
-        return ws
 
     # ---- blocking and scoring -------------------------------------------------------------
 
@@ -332,15 +348,30 @@ class Index:
     def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
         """(log2 odds, levels, weights); None when even full agreement on the remaining fields
         could not lift the pair to floor (saves comparing hopeless candidates)."""
-        ln = F.compare_name(a.name, b.name)
-        lf = F.compare_name(a.father, b.father)
-        wn = 0.0 if ln is None else self._name_weight(0, ln, a.name, b.name)
-        wf = 0.0 if lf is None else self._name_weight(1, lf, a.father, b.father)
+        # The comparison cache inlined: this is the innermost loop of linking. The father's
+        # name first, so a candidate whose own name can at best be a fuzzy match is dropped
+        # before the dear fuzzy comparison when even that could not reach floor.
+        rest_max = self._max_rest_day if (a.exact_day and b.exact_day) else self._max_rest
+        x, y = a.father, b.father
+        lf = None if x is None or y is None else (_NAME_CACHE.get((x.serial, y.serial)) or F.compare_name(x, y))
+        wf = 0.0 if lf is None else self._name_weight(1, lf, x, y)
+        x, y = a.name, b.name
+        if x is None or y is None:
+            ln = None
+        else:
+            ln = _NAME_CACHE.get((x.serial, y.serial))
+            if ln is None:
+                if (
+                    floor is not None
+                    and self._prior + wf + self._fuzzy_max + rest_max < floor
+                    and F.at_best_fuzzy(x, y)
+                ):
+                    return None
+                ln = F.compare_name(x, y)
+        wn = 0.0 if ln is None else self._name_weight(0, ln, x, y)
         total = self._prior + wn + wf
-        if floor is not None:
-            day = F.day_comparable(a, b)
-            if total + (self._max_rest_day if day else self._max_rest) < floor:
-                return None
+        if floor is not None and total + rest_max < floor:
+            return None
         lb = F.compare_birth(a, b)
         wb = 0.0 if lb is None else self._birth_weight(a, b, lb)
         total += wb
@@ -389,8 +420,14 @@ class Index:
 
     def link_one(self, a: Prepared, threshold_logodds: float):
         """Records linked to one applicant: those at or above the threshold on their own, and
-        those that are very probably the same person as one of them (a person's other
-        rotations, often with fewer fields filled in). P(A=c) >= P(A=m) * P(m=c)."""
+        a matched record's other rotations (often with fewer fields filled in).
+
+        For a record c near a matched record m, P(A=c) >= P(A=m) * P(c=A | A=m): given that m is
+        the applicant, c is compared with the person both describe, taking for name, father's
+        name and birth date whichever of the applicant's or m's value agrees better (an
+        applicant who left out the father's name, a clerk who wrote only a birth year), and
+        the applicant's claimed unit, role, place and period as they are.
+        """
         self._ensure_params()
         matched = self.score_prepared(a, floor=threshold_logodds)
         out = [(t, i, lv, ws, None) for t, i, lv, ws in matched]
@@ -400,11 +437,12 @@ class Index:
         done = {i for _, i, _, _ in matched}
         best: dict[int, tuple[float, int, float, float]] = {}
         for mt, mi, _, _ in matched:
+            m = self.items[mi]
             for c in self._siblings(mi):
                 if c in done:
                     continue
-                same = self.same_person(mi, c)
-                if same < SAME_PERSON_MIN:
+                same = self._via_score(a, m, self.items[c])
+                if same is None:
                     continue
                 p = _prob(mt) * _prob(same)
                 if p >= p_threshold and (c not in best or p > best[c][0]):
@@ -417,6 +455,30 @@ class Index:
             out.append((new_total, c, lv, ws, (own, self.items[mi].id, same, p_other)))
         return out
 
+    def _via_score(self, a: Prepared, m: Prepared, c: Prepared) -> float | None:
+        """log2 odds that record c is the applicant, given that record m is: c's name, father's
+        name and birth date against the better-agreeing of the applicant's and m's values,
+        the rest against the applicant's claim. None when the names disagree (one person's
+        records agree on the name at least fuzzily)."""
+        mc = [F.compare_name(m.name, c.name), F.compare_name(m.father, c.father)]
+        if mc[0] is None or mc[0] >= 4:
+            ac = F.compare_name(a.name, c.name)
+            if ac is None or ac >= 4:
+                return None
+        total, levels, ws = self._score(a, c)
+        for j, (x, y) in enumerate(((m.name, c.name), (m.father, c.father))):
+            lv = mc[j]
+            if lv is not None:
+                w = self._name_weight(j, lv, x, y)
+                if levels[j] is None or w > ws[j]:
+                    total += w - ws[j]
+        lb = F.compare_birth(m, c)
+        if lb is not None:
+            w = self._birth_weight(m, c, lb)
+            if levels[2] is None or w > ws[2]:
+                total += w - ws[2]
+        return total
+
     def _candidate(self, a: Prepared, i: int, total: float, levels, ws, via=None) -> Candidate:
         b = self.items[i]
         contribs = tuple(_explain(self, a, b, levels, ws))
@@ -427,8 +489,9 @@ class Index:
                     "same_person",
                     "via_record",
                     float(total - own),
-                    f"on its own {_prob(own):.3f}; record {other_id} matches at {p_other:.3f} and is very probably "
-                    f"the same person as this record ({_prob(same):.3f} from name, father's name and birth date)",
+                    f"on its own {_prob(own):.3f}; record {other_id} matches at {p_other:.3f}, and if it is this "
+                    f"applicant, this record is too at {_prob(same):.3f} (its name, father's name and birth date "
+                    f"against the better of the applicant's and that record's)",
                 ),
             )
         return Candidate(record_id=b.id, probability=_prob(total), log2_odds=total, contributions=contribs)

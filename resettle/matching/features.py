@@ -98,6 +98,8 @@ class Prepared:
     location: str | None
     period: tuple[int, int] | None  # Gregorian ordinals, inclusive
     extra: tuple[tuple[str, str], ...]
+    # A full, not approximate, birth date: only then can two sides agree on the day.
+    exact_day: bool = False
 
 
 def _text(v) -> str:
@@ -191,6 +193,10 @@ def _extra(values) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out))
 
 
+def _exact_day(birth: BirthDate | None) -> bool:
+    return birth is not None and birth.precision == "day" and not birth.approximate
+
+
 def prepare_record(r: RecordIn) -> Prepared:
     name, father = _names(_text(r.full_name), _text(r.father_name))
     birth, years = _birth(r.birth_year, "birth_year")
@@ -205,6 +211,7 @@ def prepare_record(r: RecordIn) -> Prepared:
         location=canonical_location(_text(r.location)),
         period=_period(r.start_date, r.end_date, "start_date", "end_date"),
         extra=_extra(r.extra),
+        exact_day=_exact_day(birth),
     )
 
 
@@ -222,6 +229,7 @@ def prepare_applicant(a: ApplicantIn) -> Prepared:
         location=canonical_location(_text(a.claimed_location)),
         period=_period(a.claimed_start, a.claimed_end, "claimed_start", "claimed_end"),
         extra=_extra(a.extra),
+        exact_day=_exact_day(birth),
     )
 
 
@@ -245,6 +253,15 @@ def compare_name(a: NameFeat | None, b: NameFeat | None) -> int | None:
             _NAME_CACHE.clear()
         lv = _NAME_CACHE[key] = _compare_name(a, b)
     return lv
+
+
+def at_best_fuzzy(a: NameFeat, b: NameFeat) -> bool:
+    """The two names cannot reach exact, subset or skeleton agreement (cheap set tests), so
+    their evidence is at most that of a fuzzy match."""
+    if a.bag == b.bag or a.skel == b.skel:
+        return False
+    sa, sb = set(a.bag), set(b.bag)
+    return not ((sa < sb or sb < sa) and (a.distinctive & b.distinctive))
 
 
 def _compare_name(a: NameFeat, b: NameFeat) -> int:
@@ -292,13 +309,7 @@ def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:
 
 def day_comparable(a: Prepared, b: Prepared) -> bool:
     """Both sides give an exact day, so "same day" is a possible outcome."""
-    return (
-        a.birth is not None
-        and b.birth is not None
-        and a.birth.precision == "day"
-        and b.birth.precision == "day"
-        and not (a.birth.approximate or b.birth.approximate)
-    )
+    return a.exact_day and b.exact_day
 
 
 def compare_birth(a: Prepared, b: Prepared) -> int | None:
