@@ -402,22 +402,6 @@ class Index:
         out.discard(i)
         return out
 
-    def same_person(self, i: int, j: int) -> float:
-        """log2 odds that two indexed records are the same person, from name, father's name and
-        birth date only (unit, role, place and period legitimately differ between rotations)."""
-        a, b = self.items[i], self.items[j]
-        total = self._prior
-        for jf, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
-            lv = F.compare_name(x, y)
-            if jf == 0 and (lv is None or lv >= 4):
-                return -math.inf  # records of one person agree on the name at least fuzzily
-            if lv is not None:
-                total += self._name_weight(jf, lv, x, y)
-        lb = F.compare_birth(a, b)
-        if lb is not None:
-            total += self._birth_weight(a, b, lb)
-        return total
-
     def link_one(self, a: Prepared, threshold_logodds: float):
         """Records linked to one applicant: those at or above the threshold on their own, and
         a matched record's other rotations (often with fewer fields filled in).
@@ -599,8 +583,6 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 _WORKER_INDEX: Index | None = None
 
 
-# Only a near-certain "same person" between two records carries a match over (about 0.99).
-SAME_PERSON_MIN = 6.6
 
 
 def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:

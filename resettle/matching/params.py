@@ -2,7 +2,9 @@
 
 m = P(level | same person), u = P(level | different people). A level's evidence is
 log2(m/u) bits. u is always measured on random pairs of the data being matched (nearly all
-random pairs are non-matches), as Splink does. m is set from the documented priors below.
+random pairs are non-matches), as Splink does. m is estimated by Index.calibrate from
+near-certain candidate pairs, one field left out at a time, and smoothed towards the documented
+priors below (worth M_PRIOR_WEIGHT pairs); an Index used without calibrate uses the priors.
 
 Why these priors (see docs/matching.md): names of the same person agree exactly after
 canonicalisation in most records but HR lists add or drop a surname ("subset"), use spellings
