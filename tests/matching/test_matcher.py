@@ -154,3 +154,65 @@ def test_generic_extra_fields_take_part():
     best = idx.candidates(a, limit=1)[0]
     assert best.record_id == "r0"
     assert any(c.field == "postcode" and c.level == "exact" for c in best.contributions)
+
+
+def test_m_is_estimated_from_near_certain_pairs_field_by_field():
+    """Every person here has one record whose unit agrees with the claim and whose role never
+    does; with many such people the estimated m says so, against the documented priors."""
+    from resettle.matching.engine import _prepare_applicants
+    from resettle.matching.params import PRIOR_M
+
+    rng = random.Random(5)
+    letters = "bdfghjklmnprstvz"
+    records, applicants = [], []
+    for i in range(400):
+        # Invented, distinct names: an exact name and father's name make a pair near-certain.
+        given = "".join(rng.choice(letters) + rng.choice("aiu") for _ in range(4))
+        father = "".join(rng.choice(letters) + rng.choice("aiu") for _ in range(4))
+        year = str(rng.randint(1960, 1995))
+        unit = rng.choice(["US PRT", "ISAF HQ", "UK TFH"])
+        records.append(RecordIn(f"R{i}", given, father, year, "Driver", unit, "", "", ""))
+        applicants.append(ApplicantIn(f"A{i}", given, father, year, "Cook", unit, "", "", ""))
+    index = Index(records + filler(400), lazy_params=True)
+    prepared = _prepare_applicants(applicants, None)
+    fixed = index.calibrate(prepared, estimate_m=False)
+    assert fixed.m["role"] == PRIOR_M["role"] and fixed.m["unit"] == PRIOR_M["unit"]
+    params = index.calibrate(prepared)
+    assert params.m["unit"][0] > 0.95 > PRIOR_M["unit"][0]  # the unit always agreed
+    assert params.m["role"][1] > 0.75 > PRIOR_M["role"][1]  # the role never did
+    # The prior follows the expected matches per applicant (one here), not a fixed 1/records.
+    assert 0.5 < params.prior * len(index.items) < 1.5
+
+
+def test_smoothed_m_keeps_priors_without_data_and_follows_plenty():
+    import numpy as np
+
+    from resettle.matching.params import PRIOR_M, smooth_m
+
+    counts = {f: np.zeros(len(v)) for f, v in PRIOR_M.items()}
+    smoothed = smooth_m(counts, ())
+    for f, v in PRIOR_M.items():
+        assert smoothed[f] == pytest.approx(v)
+    counts["unit"] = np.array([1_000_000.0, 0.0])
+    assert smooth_m(counts, ())["unit"][0] > 0.9999
+
+
+def test_a_rotation_without_the_fathers_name_follows_a_matched_record():
+    """The applicant gives no father's name; record M (full details) matches; record C is the
+    same person's other contract with the father's name but little else. C is linked through
+    M and says so."""
+    records = filler(300) + [
+        RecordIn("M", "Sakhidad Qurbanzada", "Ghulam Haidar", "1979", "Interpreter", "CRIB 3", "Bamyan",
+                 "2008-02-01", "2009-06-30"),
+        RecordIn("C", "SAKHIDAD QURBANZADA", "GHULAM HAIDAR", "", "", "", "", "", ""),
+    ]
+    applicant = ApplicantIn("A", "Sakhidad Qurbanzada", "", "1979-04-02", "Interpreter", "NZ PRT", "Bamyan",
+                            "2008-01-01", "2011-12-31")
+    index = Index(records)
+    alone = {c.record_id: c for c in index.candidates(applicant, limit=5)}
+    assert alone["C"].probability < DEFAULT_THRESHOLD  # a name alone, in 302 records
+    found = {m.record_id: m for m in link(records, [applicant])}
+    assert "M" in found
+    assert found["C"].probability >= DEFAULT_THRESHOLD
+    via = [c for c in found["C"].contributions if c.field == "same_person"]
+    assert via and "record M" in via[0].text
