@@ -34,7 +34,7 @@ SIBLING_BLOCK = 150
 RANDOM_PAIRS = 60_000
 # m estimation (calibrate): applicants sampled, and how sure a pair must be without a field
 # (log2 odds, about 0.99) before that field's level counts as what the same person looks like.
-M_SAMPLE = 1000
+M_SAMPLE = 2000
 M_CONFIDENT = 6.6
 M_ROUNDS = 3
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
