@@ -40,8 +40,30 @@ def record_index(progress: Callable | None = None) -> Index:
     with _index_lock:
         if _index_cache["key"] != key:
             records = (record_input(r) for r in EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
-            _index_cache.update(key=key, index=Index(list(records), progress=progress))
+            index = Index(list(records), progress=progress)
+            _calibrate(index)
+            _index_cache.update(key=key, index=index)
         return _index_cache["index"]
+
+
+CALIBRATION_SAMPLE = 2000
+
+
+def _calibrate(index: Index) -> None:
+    """Estimate the model's weights from this caseload, as the benchmark does: a sample of the
+    applications, scored against the records. Smoothing towards the documented priors keeps a
+    small caseload close to them."""
+    from resettle.matching.features import prepare_applicant
+
+    applications = Application.objects.exclude(status=Status.WITHDRAWN).order_by("?")[:CALIBRATION_SAMPLE]
+    sample = []
+    for application in applications.iterator(chunk_size=200):
+        try:
+            sample.append(prepare_applicant(applicant_input(application)))
+        except (ValueError, StopIteration):  # an unparseable date or no principal: not evidence
+            continue
+    if sample and index.items:
+        index.calibrate(sample)
 
 
 def _store_candidates(application: Application, candidates) -> list[CandidateMatch]:
