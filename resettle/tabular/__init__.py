@@ -77,11 +77,16 @@ def detect_encoding(data: bytes) -> str:
         return "cp1256"
 
 
+# A whole file is validated in memory before anything is written (all or nothing); past this
+# size that would cost gigabytes, so we ask for smaller files instead of failing half-way.
+MAX_BYTES = 512 * 2**20
+
 ENCODING_ALIASES = {"windows-1256": "cp1256", "utf8": "utf-8", "utf16": "utf-16", "utf-8-bom": "utf-8-sig"}
 
 
 def read_table(path: str | Path, *, required: Iterable[str], optional: Iterable[str] = (),
-               encoding: str | None = None, mapping: dict[str, str] | None = None) -> Table:
+               encoding: str | None = None, mapping: dict[str, str] | None = None,
+               max_bytes: int = MAX_BYTES) -> Table:
     """Read a whole CSV or XLSX file into memory, checking its header.
 
     Unknown columns are refused rather than ignored: a misspelt header would otherwise drop a
@@ -91,6 +96,10 @@ def read_table(path: str | Path, *, required: Iterable[str], optional: Iterable[
     label = path.name
     if not path.exists():
         raise TableError([Problem(label, 0, "-", "file not found")])
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TableError([Problem(label, 0, "-", f"file is {size / 2**20:.0f} MiB; the limit is "
+                                                 f"{max_bytes / 2**20:.0f} MiB: split it into several files")])
     data = path.read_bytes()
     if not data.strip():
         raise TableError([Problem(label, 0, "-", "file is empty")])
