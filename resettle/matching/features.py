@@ -17,7 +17,7 @@ import jdatetime
 from rapidfuzz.distance import JaroWinkler
 
 from resettle.names.dates import BirthDate, parse_birth_date
-from resettle.names.keys import fold_token, is_common, name_tokens, skeleton
+from resettle.names.keys import fold_token, is_common, is_known, name_tokens, skeleton
 from resettle.names.normalise import split_father
 from resettle.names.places import canonical_location, canonical_role, canonical_unit
 
@@ -63,6 +63,9 @@ class NameFeat:
     skel: tuple[str, ...]  # sorted skeletons
     folded: str  # sorted folded tokens joined, for edit-similarity
     distinctive: frozenset[str]
+    # Known tokens (variant table) by skeleton: two different known names with one skeleton
+    # (Hassan / Hussain, Mahmood / Mohammad) are different names, not spellings of one.
+    known_skel: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def key(self) -> str:
@@ -83,7 +86,31 @@ def name_feat(text: str | None) -> NameFeat | None:
         skel=tuple(sorted(skeleton(t) for t in tokens)),
         folded=" ".join(sorted(fold_token(t) for t in tokens)),
         distinctive=frozenset(t for t in tokens if not is_common(t)) or frozenset(tokens),
+        known_skel=_known_skel(tokens),
     )
+
+
+def _known_skel(tokens: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    by: dict[str, set[str]] = {}
+    for t in tokens:
+        if is_known(t):
+            by.setdefault(skeleton(t), set()).add(t)
+    return tuple(sorted((s, frozenset(ts)) for s, ts in by.items()))
+
+
+def skeletons_agree(a: NameFeat, b: NameFeat) -> bool:
+    """Same consonant skeletons, and no skeleton stands for two different known names.
+
+    The skeleton exists so a transliterated Dari name (no short vowels) or an unseen spelling
+    meets its Latin form; when both sides are names the variant table knows, their vowels were
+    read by someone who knew the name, so Hassan and Hussain stay apart.
+    """
+    if a.skel != b.skel:
+        return False
+    if not a.known_skel or not b.known_skel:
+        return True
+    kb = dict(b.known_skel)
+    return all(ts == kb[s] for s, ts in a.known_skel if s in kb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +285,7 @@ def compare_name(a: NameFeat | None, b: NameFeat | None) -> int | None:
 def at_best_fuzzy(a: NameFeat, b: NameFeat) -> bool:
     """The two names cannot reach exact, subset or skeleton agreement (cheap set tests), so
     their evidence is at most that of a fuzzy match."""
-    if a.bag == b.bag or a.skel == b.skel:
+    if a.bag == b.bag or skeletons_agree(a, b):
         return False
     sa, sb = set(a.bag), set(b.bag)
     return not ((sa < sb or sb < sa) and (a.distinctive & b.distinctive))
@@ -270,7 +297,7 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
     sa, sb = set(a.bag), set(b.bag)
     if (sa < sb or sb < sa) and (a.distinctive & b.distinctive):
         return 1
-    if a.skel == b.skel:
+    if skeletons_agree(a, b):
         return 2
     if JaroWinkler.similarity(a.folded, b.folded) >= FUZZY_NAME or _aligned_fuzzy(a, b):
         return 3

@@ -230,6 +230,19 @@ def skeleton(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", head + rest)
 
 
+@functools.lru_cache(maxsize=1)
+def known_tokens() -> frozenset[str]:
+    """Every canonical token of the variant table."""
+    latin, arabic, _, _ = _tables()
+    return frozenset(latin.values()) | frozenset(arabic.values())
+
+
+def is_known(token: str) -> bool:
+    """Canonical token of a name in the variant table (as opposed to an unseen spelling or a
+    letter-by-letter transliteration of Dari script)."""
+    return token in known_tokens()
+
+
 def is_common(token: str) -> bool:
     """Token so frequent in Afghan names that it says little about identity (prior list)."""
     return token in _tables()[3]

@@ -14,6 +14,17 @@ from resettle.matching.features import (
     prepare_record,
 )
 from resettle.matching.model import ApplicantIn, RecordIn
+from resettle.names.keys import known_tokens, skeleton
+
+
+def _known_by_skeleton() -> dict[str, set[str]]:
+    by: dict[str, set[str]] = {}
+    for t in known_tokens():
+        by.setdefault(skeleton(t), set()).add(t)
+    return {s: ts for s, ts in by.items() if len(ts) > 1}
+
+
+_KNOWN_BY_SKELETON = _known_by_skeleton()
 
 
 def test_name_levels():
@@ -87,3 +98,20 @@ def test_birth_date_objects_are_accepted():
     a = prepare_applicant(ApplicantIn("a", "x", birth_date=parse_birth_date("1361-05-12")))
     assert a.years == (1982, 1982)
     assert compare_birth(a, _rec("1982")) == 1
+
+
+def test_known_names_sharing_a_skeleton_are_not_skeleton_matches():
+    # Different names the variant table knows: vowels written by someone who knew the name.
+    for x, y in [("Hassan", "Hussain"), ("Mahmood", "Mohammad"), ("Hussaini", "Hussain"),
+                 ("Ali Hassan", "علی حسین")]:
+        assert compare_name(name_feat(x), name_feat(y)) > 2, (x, y)
+    # Spellings of one known name, or an unknown Dari name against its Latin form, still meet.
+    assert compare_name(name_feat("Shakib Rashidi"), name_feat("شکیب رشیدی")) == 2
+    assert compare_name(name_feat("Hasan Wardak"), name_feat("حسن وردک")) <= 2
+
+
+@given(st.sampled_from(sorted(_KNOWN_BY_SKELETON)), st.data())
+def test_two_known_names_never_agree_by_skeleton(skel, data):
+    x, y = data.draw(st.lists(st.sampled_from(sorted(_KNOWN_BY_SKELETON[skel])), min_size=2, max_size=2, unique=True))
+    assert compare_name(name_feat(x), name_feat(y)) != 2
+
