@@ -66,6 +66,8 @@ class NameFeat:
     # Known tokens (variant table) by skeleton: two different known names with one skeleton
     # (Hassan / Hussain, Mahmood / Mohammad) are different names, not spellings of one.
     known_skel: tuple[tuple[str, frozenset[str]], ...] = ()
+    joined: str = ""  # skeleton of the tokens run together, in written order
+
 
     @property
     def key(self) -> str:
@@ -87,6 +89,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         folded=" ".join(sorted(fold_token(t) for t in tokens)),
         distinctive=frozenset(t for t in tokens if not is_common(t)) or frozenset(tokens),
         known_skel=_known_skel(tokens),
+        joined=skeleton("".join(tokens)),
     )
 
 
@@ -301,6 +304,8 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         return 2
     if JaroWinkler.similarity(a.folded, b.folded) >= FUZZY_NAME or _aligned_fuzzy(a, b):
         return 3
+    if _joined_close(a, b):
+        return 3
     if a.distinctive & b.distinctive or set(a.skel) & set(b.skel) - {""}:
         # Sharing only a very common token ("mohammad") is not partial agreement.
         shared = (sa & sb) - {t for t in sa & sb if is_common(t)}
@@ -311,6 +316,18 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         if skel_a & skel_b:
             return 4
     return 5
+
+
+JOINED_MIN = 5
+
+
+def _joined_close(a: NameFeat, b: NameFeat) -> bool:
+    """The word break is in the wrong place ("Moh Draheem" for "Mohammad Rahim", Dari "حس
+    نعلیزاده" for "Hasan Alizada"): the consonants of the whole name, run together, agree."""
+    ja, jb = a.joined, b.joined
+    if min(len(ja), len(jb)) < JOINED_MIN:
+        return False
+    return JaroWinkler.similarity(ja, jb) >= FUZZY_NAME
 
 
 def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:

@@ -115,3 +115,9 @@ def test_two_known_names_never_agree_by_skeleton(skel, data):
     x, y = data.draw(st.lists(st.sampled_from(sorted(_KNOWN_BY_SKELETON[skel])), min_size=2, max_size=2, unique=True))
     assert compare_name(name_feat(x), name_feat(y)) != 2
 
+
+def test_misplaced_word_break_is_a_fuzzy_match():
+    assert compare_name(name_feat("Hasan Aleezada"), name_feat("حس نعلیزاده")) == 3
+    assert compare_name(name_feat("Sayyid Nadir"), name_feat("سی دنادر")) == 3
+    # Two different whole names do not become fuzzy this way.
+    assert compare_name(name_feat("Karim Wardak"), name_feat("Nasir Ahmadzai")) == 5
