@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import jdatetime
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from resettle.names.dates import BirthDate, parse_birth_date
 from resettle.names.keys import fold_token, is_common, is_known, name_tokens, skeleton
@@ -304,7 +304,7 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         return 2
     if JaroWinkler.similarity(a.folded, b.folded) >= FUZZY_NAME or _aligned_fuzzy(a, b):
         return 3
-    if _joined_close(a, b):
+    if _joined_close(a, b) or _one_slip(a, b):
         return 3
     if a.distinctive & b.distinctive or set(a.skel) & set(b.skel) - {""}:
         # Sharing only a very common token ("mohammad") is not partial agreement.
@@ -328,6 +328,18 @@ def _joined_close(a: NameFeat, b: NameFeat) -> bool:
     if min(len(ja), len(jb)) < JOINED_MIN:
         return False
     return JaroWinkler.similarity(ja, jb) >= FUZZY_NAME
+
+
+SLIP_MIN = 5
+
+
+def _one_slip(a: NameFeat, b: NameFeat) -> bool:
+    """One letter wrong, missing, extra, or two neighbours swapped in the whole folded name
+    ("Ahgad" for "Ahmad", "Hcssan" for "Hassan", "Kahn" for "Khan"): Jaro-Winkler scores such a
+    slip below the fuzzy threshold when it falls early in a short name."""
+    if min(len(a.folded), len(b.folded)) < SLIP_MIN:
+        return False
+    return OSA.distance(a.folded, b.folded, score_cutoff=1) <= 1
 
 
 def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:

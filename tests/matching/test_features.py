@@ -121,3 +121,12 @@ def test_misplaced_word_break_is_a_fuzzy_match():
     assert compare_name(name_feat("Sayyid Nadir"), name_feat("سی دنادر")) == 3
     # Two different whole names do not become fuzzy this way.
     assert compare_name(name_feat("Karim Wardak"), name_feat("Nasir Ahmadzai")) == 5
+
+
+def test_one_slip_in_a_short_name_is_a_fuzzy_match():
+    # Jaro-Winkler alone scores these below the fuzzy threshold.
+    assert compare_name(name_feat("Ahmad"), name_feat("AHGAD")) == 3
+    assert compare_name(name_feat("Hcssan"), name_feat("Hassan")) == 3
+    # Two slips, or a name too short for one slip to mean much, are not.
+    assert compare_name(name_feat("Karim"), name_feat("Rahim")) == 5
+    assert compare_name(name_feat("Isa"), name_feat("Ali")) == 5
