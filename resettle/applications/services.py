@@ -12,6 +12,7 @@ from django.db import transaction
 
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status
 from resettle.audit.services import record_event
+from resettle.names import places
 from resettle.core.locking import claim_version
 from resettle.names.dates import parse_birth_date
 from resettle.people.services import PersonIn, person_create
@@ -57,11 +58,6 @@ class ApplicationIn:
     external_id: str = ""
 
 
-def _places():
-    from resettle.names import places
-
-    return places
-
 
 @transaction.atomic
 def application_create(*, data: ApplicationIn, actor=None, team=None, batch: ImportBatch | None = None) -> Application:
@@ -76,7 +72,6 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
         person = person_create(data=member.person, actor=actor, audit=False)
         Member.objects.create(application=application, person=person, relationship=member.relationship,
                               dependent=member.dependent, marital_status=member.marital_status, position=position)
-    places = _places()
     for claim in data.claims:
         ClaimedEmployment.objects.create(
             application=application,

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from resettle.audit.services import record_event
+from resettle.names import places
 from resettle.names.dates import parse_birth_date
 from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
 from resettle.tabular import Problem, TableError, read_table
@@ -39,17 +40,12 @@ class ImportResult:
                 f"{self.unchanged} unchanged (batch {self.batch_id})")
 
 
-def _places():
-    from resettle.names import places
-
-    return places
-
 
 def infer_employer(source_name: str) -> str:
     """'nzdf-prt-bamyan' -> nzdf: try the name, then ever shorter leading parts of it."""
     words = source_name.replace("-", " ").replace("_", " ").split()
     for n in range(len(words), 0, -1):
-        employer = _places().canonical_employer(" ".join(words[:n]))
+        employer = places.canonical_employer(" ".join(words[:n]))
         if employer and employer != "other":
             return employer
     return "other"
@@ -68,7 +64,6 @@ def source_get_or_create(*, name: str, employer: str | None = None, actor=None) 
 
 def _clean_record_row(label: str, number: int, row: dict[str, str], default_employer: str,
                       problems: list[Problem]) -> dict | None:
-    places = _places()
     before = len(problems)
 
     def bad(column: str, message: str) -> None:
