@@ -29,6 +29,12 @@ DEFAULT_THRESHOLD = 0.5
 MAX_BLOCK = 600
 # A key this rare is enough on its own to compare the records.
 RARE_KEY = 40
+# Smaller caps for the kinds of key that are broad on their own: a consonant skeleton x birth
+# year, the whole name, or a name x father pair shared by more than this many records is a
+# common name, and the same person is then also found by a narrower key. Measured on the
+# benchmark (docs/benchmarks.md): above these sizes these keys found no match the threshold
+# keeps that no other key found, yet made up half of all candidates compared.
+NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250}
 # Another record of the same person shares a small name x father or whole-name block.
 SIBLING_BLOCK = 150
 RANDOM_PAIRS = 60_000
@@ -309,6 +315,8 @@ class Index:
             if not post:
                 continue
             n = len(post)
+            if n > RARE_KEY and n > NARROW_BLOCK.get(k[: k.index(":")], n):
+                continue
             if n <= RARE_KEY or (n <= self.max_block and not k.startswith(("t:", "k:"))):
                 # Rare keys, and compound keys (two fields, or the whole name) of moderate size.
                 out.update(post)

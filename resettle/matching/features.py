@@ -67,6 +67,11 @@ class NameFeat:
     # (Hassan / Hussain, Mahmood / Mohammad) are different names, not spellings of one.
     known_skel: tuple[tuple[str, frozenset[str]], ...] = ()
     joined: str = ""  # skeleton of the tokens run together, in written order
+    # The same with the "Abdul" of compound names taken off: "Abdul Rahim" and "Abdul Wahid"
+    # share five letters that say nothing, and would otherwise look like one name misspelt.
+    n_abdul: int = 0
+    core: str = ""
+    core_joined: str = ""
 
 
     @property
@@ -90,7 +95,15 @@ def name_feat(text: str | None) -> NameFeat | None:
         distinctive=frozenset(t for t in tokens if not is_common(t)) or frozenset(tokens),
         known_skel=_known_skel(tokens),
         joined=skeleton("".join(tokens)),
+        n_abdul=sum(1 for t in tokens if _abdul_core(t) != t),
+        core=" ".join(sorted(_abdul_core(fold_token(t)) for t in tokens)),
+        core_joined=skeleton("".join(_abdul_core(t) for t in tokens)),
     )
+
+
+def _abdul_core(token: str) -> str:
+    """The name after "Abdul" in a compound ("abdulrahim" -> "rahim"); other tokens as they are."""
+    return token[5:] if token.startswith("abdul") and len(token) >= 8 else token
 
 
 def _known_skel(tokens: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -302,9 +315,13 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         return 1
     if skeletons_agree(a, b):
         return 2
-    if JaroWinkler.similarity(a.folded, b.folded) >= FUZZY_NAME or _aligned_fuzzy(a, b):
+    if a.n_abdul and a.n_abdul == b.n_abdul:
+        fa, fb, ja, jb = a.core, b.core, a.core_joined, b.core_joined
+    else:
+        fa, fb, ja, jb = a.folded, b.folded, a.joined, b.joined
+    if JaroWinkler.similarity(fa, fb) >= FUZZY_NAME or _aligned_fuzzy(a, b, fa, fb):
         return 3
-    if _joined_close(a, b) or _one_slip(a, b):
+    if _joined_close(ja, jb) or _one_slip(fa, fb):
         return 3
     if a.distinctive & b.distinctive or set(a.skel) & set(b.skel) - {""}:
         # Sharing only a very common token ("mohammad") is not partial agreement.
@@ -321,10 +338,9 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
 JOINED_MIN = 5
 
 
-def _joined_close(a: NameFeat, b: NameFeat) -> bool:
+def _joined_close(ja: str, jb: str) -> bool:
     """The word break is in the wrong place ("Moh Draheem" for "Mohammad Rahim", Dari "حس
     نعلیزاده" for "Hasan Alizada"): the consonants of the whole name, run together, agree."""
-    ja, jb = a.joined, b.joined
     if min(len(ja), len(jb)) < JOINED_MIN:
         return False
     return JaroWinkler.similarity(ja, jb) >= FUZZY_NAME
@@ -333,19 +349,19 @@ def _joined_close(a: NameFeat, b: NameFeat) -> bool:
 SLIP_MIN = 5
 
 
-def _one_slip(a: NameFeat, b: NameFeat) -> bool:
+def _one_slip(fa: str, fb: str) -> bool:
     """One letter wrong, missing, extra, or two neighbours swapped in the whole folded name
     ("Ahgad" for "Ahmad", "Hcssan" for "Hassan", "Kahn" for "Khan"): Jaro-Winkler scores such a
     slip below the fuzzy threshold when it falls early in a short name."""
-    if min(len(a.folded), len(b.folded)) < SLIP_MIN:
+    if min(len(fa), len(fb)) < SLIP_MIN:
         return False
-    return OSA.distance(a.folded, b.folded, score_cutoff=1) <= 1
+    return OSA.distance(fa, fb, score_cutoff=1) <= 1
 
 
-def _aligned_fuzzy(a: NameFeat, b: NameFeat) -> bool:
+def _aligned_fuzzy(a: NameFeat, b: NameFeat, fa: str, fb: str) -> bool:
     """Every token of the shorter name has a close partner in the other (typos in any token,
     in any order: "Mir Hasan Iaqiri" vs "Baqiri, Mir Hasan")."""
-    ta, tb = a.folded.split(" "), b.folded.split(" ")
+    ta, tb = fa.split(" "), fb.split(" ")
     if len(ta) > len(tb):
         ta, tb = tb, ta
     if len(ta) < len(tb) - 1 or len(ta) > 5:

@@ -140,7 +140,7 @@ def _canonical(folded: str) -> str:
 
 def _arabic_tokens(text: str) -> list[str]:
     _, arabic, titles, _ = _tables()
-    words = [w for w in normalise_arabic(text).split(" ") if w and w not in titles]
+    words = _drop_titles([w for w in normalise_arabic(text).split(" ") if w], [], titles)
     # "عبد الرحمن" and "عبد البصیر": the servant-of prefix and an article written apart belong
     # to the next word, as do a trailing "الله" / "الدین" written apart.
     joined: list[str] = []
@@ -174,6 +174,27 @@ def _arabic_tokens(text: str) -> list[str]:
     return out
 
 
+_ARABIC_SUFFIXES = ("الله", "اللّه", "الدین", "الدين")
+
+
+def _drop_titles(words: list[str], folded: list[str], titles: frozenset[str]) -> list[str]:
+    """Words without titles (Haji, Mullah, Qari, Eng.), except where the title is the name.
+
+    "Hafiz" or "Qari" before "Ullah" is the stem of Hafizullah or Qariullah, and a name made of
+    titles alone ("Hafiz") is somebody's given name: dropping it would leave "Mohd Hafez Ullah"
+    as "Mohdullah", or nothing at all (the last of them is kept).
+    """
+    keys = folded or words
+    out = []
+    for i, w in enumerate(words):
+        nxt = keys[i + 1] if i + 1 < len(words) else ""
+        joins = nxt in _SUFFIXES or nxt in _ARABIC_SUFFIXES or nxt == "ulla"
+        if keys[i] in titles and not joins:
+            continue
+        out.append(w)
+    return out or list(words[-1:])
+
+
 def name_tokens(text: str | None) -> list[str]:
     """Canonical tokens of a name, in written order, titles dropped."""
     if not text:
@@ -199,7 +220,8 @@ def _name_tokens(text: str) -> tuple[str, ...]:
         if detect_script(run) == "arabic":
             tokens.extend(_arabic_tokens(run))
         else:
-            words = [w for w in normalise_latin(run).split() if fold_token(w) not in titles]
+            words = normalise_latin(run).split()
+            words = _drop_titles(words, [fold_token(w) for w in words], titles)
             tokens.extend(_canonical(t) for t in _join_compounds(words))
     return tuple(t for t in tokens if t)
 

@@ -123,6 +123,14 @@ def test_misplaced_word_break_is_a_fuzzy_match():
     assert compare_name(name_feat("Karim Wardak"), name_feat("Nasir Ahmadzai")) == 5
 
 
+def test_abdul_compounds_are_compared_on_the_name_after_abdul():
+    # Five shared letters of "Abdul" made brothers' names look like one name misspelt.
+    assert compare_name(name_feat("Abdulrahim"), name_feat("Abdul Wahid")) == 5
+    assert compare_name(name_feat("Abdul Qadir"), name_feat("Abdul Karim")) == 5
+    # A typo after "Abdul" is still a typo.
+    assert compare_name(name_feat("Abdul Rahim"), name_feat("Abdul Rahin")) == 3
+
+
 def test_one_slip_in_a_short_name_is_a_fuzzy_match():
     # Jaro-Winkler alone scores these below the fuzzy threshold.
     assert compare_name(name_feat("Ahmad"), name_feat("AHGAD")) == 3

@@ -98,6 +98,14 @@ def test_titles_are_dropped():
     assert name_tokens("Haji Mullah Karim") == ["karim"]
 
 
+def test_a_title_that_is_part_of_the_name_is_kept():
+    # "Hafiz" before "Ullah" is the stem of Hafizullah, not the Quran-reciter's title.
+    assert name_tokens("Mohd Hafez Ullah") == name_tokens("Mohammad Hafizullah") == ["mohammad", "hafizulla"]
+    # A name written as a title alone is still somebody's name.
+    assert name_tokens("Hafiz") == ["hafiz"]
+    assert name_tokens("Haji Hafiz") == ["hafiz"]
+
+
 def test_skeleton_bridges_scripts_for_unknown_names():
     assert skeleton(name_tokens("Shakib")[0]) == skeleton(name_tokens("شکیب")[0])
     assert transliterate("محمد") == "mhmd"
