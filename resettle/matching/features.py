@@ -395,6 +395,9 @@ def compare_birth(a: Prepared, b: Prepared) -> int | None:
         # One Gregorian year on both sides; a Solar Hijri year or an approximate one spans two
         # or three, so "overlap" is weaker evidence than this.
         return 1
+    if _same_calendar_year(a.birth, b.birth):
+        # "1361" on both sides is one year, whichever calendar it is counted in.
+        return 1
     gap = max(blo - ahi, alo - bhi, 0)
     if gap == 0:
         return 2
@@ -403,6 +406,13 @@ def compare_birth(a: Prepared, b: Prepared) -> int | None:
     if gap <= 3:
         return 4
     return 5
+
+
+def _same_calendar_year(x: BirthDate | None, y: BirthDate | None) -> bool:
+    return (
+        x is not None and y is not None and x.calendar == y.calendar and x.year == y.year
+        and not x.approximate and not y.approximate
+    )
 
 
 def compare_category(a: str | None, b: str | None) -> int | None:

@@ -55,6 +55,9 @@ def test_birth_levels_across_calendars():
     assert compare_birth(_app("1982-08-03"), _rec("1361")) == _lv(B, "overlap")  # SH 1361 covers 1982-83
     assert compare_birth(_app("1361-05-12"), _rec("1982")) == _lv(B, "same_year")  # that day is in 1982
     assert compare_birth(_app("1982"), _rec("1982")) == _lv(B, "same_year")
+    assert compare_birth(_app("1361"), _rec("1361")) == _lv(B, "same_year")  # one SH year both sides
+    assert compare_birth(_app("1361-05-12"), _rec("1361")) == _lv(B, "same_year")
+    assert compare_birth(_app("c. 1361"), _rec("1361")) == _lv(B, "overlap")
     assert compare_birth(_app("1361-05-12"), _app("1982-08-03")) == _lv(B, "same_day")  # two calendars
     assert compare_birth(_app("1980"), _rec("1982")) == _lv(B, "within_3")
     assert compare_birth(_app("c. 1980"), _rec("1982")) == _lv(B, "within_1")  # 1979-81 vs 1982

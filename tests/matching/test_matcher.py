@@ -74,7 +74,7 @@ def test_explanation_names_the_evidence(index):
     assert by_field["father"].level == "exact"
     assert "GHOLAM" in by_field["father"].text and "ghulam" in by_field["father"].text
     assert by_field["name"].weight > 0 and by_field["father"].weight > 0
-    assert by_field["birth"].level == "overlap" and "Solar Hijri" in by_field["birth"].text
+    assert by_field["birth"].level == "same_year" and "Solar Hijri" in by_field["birth"].text
     assert by_field["prior"].weight < 0
     assert "R1" in c.explain()
 
