@@ -445,6 +445,45 @@ class Index:
                 continue
             new_total = math.log2(p / (1 - p)) if p < 1 else 60.0
             out.append((new_total, c, lv, ws, (own, self.items[mi].id, same, p_other)))
+        return self._one_person(out, threshold_logodds)
+
+    def _one_person(self, entries, threshold_logodds: float | None):
+        """An applicant is one person: records of two different people cannot both be theirs.
+
+        The records matched for one applicant are grouped by person: a record joins the
+        best-scoring group whose leading record it does not contradict (no disagreeing name,
+        father's name or birth year). The best group stands; any other group is one of several
+        exclusive hypotheses, so its odds are divided by one plus the odds of the groups it
+        competes with. A namesake matching next to the applicant's own, better record then
+        falls below the threshold. (Also lifting a lone match, because most applicants have a
+        record, was measured and did not pay: docs/matching.md.) Returns (total, i, levels,
+        ws, via, rival) at or above the threshold; rival is None or (bits, the best group's
+        record id, its probability).
+        """
+        entries = sorted(entries, key=lambda e: (-e[0], self.items[e[1]].id))
+        leaders: list[tuple[int, float]] = []  # (record index, log2 odds) of each group's best
+        group_of = []
+        for e in entries:
+            b = self.items[e[1]]
+            for g, (li, _) in enumerate(leaders):
+                if _same_person_possible(self.items[li], b):
+                    group_of.append(g)
+                    break
+            else:
+                leaders.append((e[1], e[0]))
+                group_of.append(len(leaders) - 1)
+        odds = [2.0 ** min(t, 60.0) for _, t in leaders]
+        all_odds = sum(odds)
+        out = []
+        for e, g in zip(entries, group_of):
+            if g == 0:
+                if threshold_logodds is None or e[0] >= threshold_logodds:
+                    out.append((*e, None))
+                continue
+            delta = -math.log2(1.0 + all_odds - odds[g])
+            if threshold_logodds is not None and e[0] + delta < threshold_logodds:
+                continue
+            out.append((*e, (delta, self.items[leaders[0][0]].id, _prob(leaders[0][1]))))
         return out
 
     def _via_score(self, a: Prepared, m: Prepared, c: Prepared) -> float | None:
@@ -471,7 +510,7 @@ class Index:
                 total += w - ws[2]
         return total
 
-    def _candidate(self, a: Prepared, i: int, total: float, levels, ws, via=None) -> Candidate:
+    def _candidate(self, a: Prepared, i: int, total: float, levels, ws, via=None, rival=None) -> Candidate:
         b = self.items[i]
         contribs = tuple(_explain(self, a, b, levels, ws))
         if via is not None:
@@ -486,6 +525,18 @@ class Index:
                     f"against the better of the applicant's and that record's)",
                 ),
             )
+        if rival is not None:
+            bits, other_id, p_other = rival
+            contribs += (
+                Contribution(
+                    "same_person",
+                    "other_person",
+                    float(bits),
+                    f"record {other_id} matches at {p_other:.3f} and describes a different person (its name, "
+                    "father's name or birth date contradicts this record's); the applicant is one of them at most",
+                ),
+            )
+            total += bits
         return Candidate(record_id=b.id, probability=_prob(total), log2_odds=total, contributions=contribs)
 
     def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
@@ -510,7 +561,23 @@ class Index:
         """
         a = applicant if isinstance(applicant, Prepared) else _prepare_applicants([applicant], None)[0]
         scored = self.score_prepared(a)[:limit]
-        return [self._candidate(a, i, total, levels, ws) for total, i, levels, ws in scored]
+        adjusted = self._one_person([(t, i, lv, ws, None) for t, i, lv, ws in scored], None)
+        cands = [self._candidate(a, i, t, lv, ws, via, adj) for t, i, lv, ws, via, adj in adjusted]
+        cands.sort(key=lambda c: (-c.log2_odds, c.record_id))
+        return cands
+
+
+def _same_person_possible(x: Prepared, y: Prepared) -> bool:
+    """Nothing in two records says they are different people: names agree at least fuzzily,
+    fathers' names and birth years (within a year) do not disagree."""
+    ln = F.compare_name(x.name, y.name)
+    if ln is not None and ln >= 4:
+        return False
+    lf = F.compare_name(x.father, y.father)
+    if lf is not None and lf >= 4:
+        return False
+    lb = F.compare_birth(x, y)
+    return lb is None or lb < 4
 
 
 def _prob(log2_odds: float) -> float:
@@ -598,8 +665,8 @@ def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
     index = _WORKER_INDEX
     out = []
     for a in chunk:
-        for total, i, levels, ws, extra in index.link_one(a, threshold_logodds):
-            cand = index._candidate(a, i, total, levels, ws, extra)
+        for total, i, levels, ws, via, rival in index.link_one(a, threshold_logodds):
+            cand = index._candidate(a, i, total, levels, ws, via, rival)
             out.append((a.id, cand.record_id, cand.probability, cand.contributions))
     return out
 

@@ -4,6 +4,7 @@ import random
 import pytest
 
 from resettle.matching import DEFAULT_THRESHOLD, ApplicantIn, Index, RecordIn, dedupe, link
+from resettle.matching.engine import _prepare_applicants
 from resettle.matching.model import FieldError
 
 GIVEN = ["Karim", "Rahim", "Nasir", "Bashir", "Jawad", "Farid", "Zahir", "Hamid", "Jalil", "Najib", "Sharif", "Amin"]
@@ -216,3 +217,42 @@ def test_a_rotation_without_the_fathers_name_follows_a_matched_record():
     assert found["C"].probability >= DEFAULT_THRESHOLD
     via = [c for c in found["C"].contributions if c.field == "same_person"]
     assert via and "record M" in via[0].text
+
+
+def test_a_namesake_beside_the_applicants_own_record_is_held_back():
+    """The applicant is one person. Record N shares the name, unit and period but was born two
+    years before M, so it is somebody else; it would pass the threshold on its own, but not next
+    to record M, which fits the applicant better."""
+    records = filler(300) + [
+        RecordIn("M", "Sakhidad Qurbanzada", "Ghulam Haidar", "1979", "Interpreter", "CRIB 3", "Bamyan",
+                 "2008-02-01", "2009-06-30"),
+        RecordIn("N", "Sakhidad Qurbanzada", "", "1977", "Interpreter", "CRIB 3", "Bamyan",
+                 "2008-03-01", "2009-05-30"),
+    ]
+    applicant = ApplicantIn("A", "Sakhidad Qurbanzada", "Ghulam Haidar", "1979-04-02", "Interpreter", "NZ PRT",
+                            "Bamyan", "2008-01-01", "2009-12-31")
+    index = Index(records)
+    prepared = _prepare_applicants([applicant], None)[0]
+    alone = index._score(prepared, next(p for p in index.items if p.id == "N"))[0]
+    assert alone >= 0  # a match on its own (log2 odds 0 is probability 0.5)
+    cands = {c.record_id: c for c in index.candidates(applicant, limit=5)}
+    assert cands["M"].probability >= DEFAULT_THRESHOLD
+    assert cands["N"].log2_odds < alone  # held back ...
+    held = [c for c in cands["N"].contributions if c.field == "same_person"]
+    assert held and "record M" in held[0].text and held[0].weight < 0  # ... and says why
+    assert sum(c.weight for c in cands["N"].contributions) == pytest.approx(cands["N"].log2_odds)
+    found = {m.record_id for m in link(records, [applicant])}
+    assert "M" in found and "N" not in found
+
+
+def test_records_that_may_be_one_person_are_not_held_back_against_each_other():
+    # Two rotations of one person (the second without father's name or birth year).
+    records = filler(300) + [
+        RecordIn("M", "Sakhidad Qurbanzada", "Ghulam Haidar", "1979", "Interpreter", "CRIB 3", "Bamyan",
+                 "2008-02-01", "2009-06-30"),
+        RecordIn("M2", "SAKHIDAD QURBANZADA", "", "", "Interpreter", "CRIB 3", "Bamyan", "2010-02-01", "2011-06-30"),
+    ]
+    applicant = ApplicantIn("A", "Sakhidad Qurbanzada", "Ghulam Haidar", "1979-04-02", "Interpreter", "NZ PRT",
+                            "Bamyan", "2008-01-01", "2011-12-31")
+    cands = {c.record_id: c for c in Index(records).candidates(applicant, limit=5)}
+    assert not any(c.field == "same_person" for c in cands["M2"].contributions)
