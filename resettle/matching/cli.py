@@ -129,7 +129,8 @@ def match_files(
         raise recs.error(exc) from None
     clock.lap("index")
     try:
-        matches = link(index, apps, threshold, workers=workers, progress=_tqdm("match applicants", quiet))
+        matches = link(index, apps, threshold, workers=workers, progress=_tqdm("match applicants", quiet),
+                       explain=False)
     except FieldError as exc:
         raise apps.error(exc) from None
     clock.lap("match")

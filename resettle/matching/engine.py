@@ -661,13 +661,17 @@ _WORKER_INDEX: Index | None = None
 
 
 def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
-    chunk, threshold_logodds = args
+    chunk, threshold_logodds, explain = args
     index = _WORKER_INDEX
     out = []
     for a in chunk:
         for total, i, levels, ws, via, rival in index.link_one(a, threshold_logodds):
-            cand = index._candidate(a, i, total, levels, ws, via, rival)
-            out.append((a.id, cand.record_id, cand.probability, cand.contributions))
+            if explain:
+                cand = index._candidate(a, i, total, levels, ws, via, rival)
+                out.append((a.id, cand.record_id, cand.probability, cand.contributions))
+            else:
+                p = _prob(total + (rival[0] if rival else 0.0))
+                out.append((a.id, index.items[i].id, p, ()))
     return out
 
 
@@ -687,12 +691,13 @@ def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | 
     return out
 
 
-def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, workers: int | None, progress):
+def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, workers: int | None, progress,
+                explain: bool = True):
     global _WORKER_INDEX
     _WORKER_INDEX = index
     t = _threshold_logodds(threshold)
     size = 500
-    chunks = [(prepared[i : i + size], t) for i in range(0, len(prepared), size)]
+    chunks = [(prepared[i : i + size], t, explain) for i in range(0, len(prepared), size)]
     # One process unless asked: callers inside a web or task worker should not fork.
     workers = workers or 1
     results = []
@@ -718,15 +723,18 @@ def link(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    explain: bool = True,
 ) -> list[Match]:
     """Every (applicant, record) pair at or above threshold; a person may have several records.
 
     A record matched by more than one applicant is flagged as a conflict on every such match.
+    With explain=False the matches carry no contributions (the CSV contract has no use for
+    them, and writing them for every pair costs time).
     """
     index = records if isinstance(records, Index) else Index(records, progress=progress)
     prepared = _prepare_applicants(applicants, progress)
     index.calibrate(prepared)
-    raw = _run_chunks(index, prepared, threshold, workers, progress)
+    raw = _run_chunks(index, prepared, threshold, workers, progress, explain)
     by_record: dict[str, set[str]] = defaultdict(set)
     for app_id, rec_id, _, _ in raw:
         by_record[rec_id].add(app_id)
