@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import math
@@ -47,6 +48,8 @@ M_ROUNDS = 3
 CANDIDATE_FLOOR = -10.0
 
 Progress = Callable[[Iterable], Iterable]
+# map(fn, args) in order, possibly in worker processes that hold the index (_workers).
+Mapper = Callable[[Callable, list], Iterable]
 
 
 def _blocking_keys(p: Prepared) -> set[str]:
@@ -206,7 +209,12 @@ class Index:
         return np.array(rows, dtype=np.int16).reshape(-1, width)
 
     def calibrate(
-        self, applicants: Sequence[Prepared], *, expected_matches: float | None = None, estimate_m: bool = True
+        self,
+        applicants: Sequence[Prepared],
+        *,
+        expected_matches: float | None = None,
+        estimate_m: bool = True,
+        mapper: Mapper | None = None,
     ) -> Parameters:
         """Measure u on random applicant-record pairs, then m on near-certain candidate pairs
         with each field left out in turn (see _estimate_m).
@@ -221,10 +229,12 @@ class Index:
             base.prior = min(max(expected_matches / (len(applicants) * len(self.items)), 1e-12), 0.5)
         self.set_params(base)
         if estimate_m:
-            self._estimate_m(applicants, estimate_prior=expected_matches is None)
+            self._estimate_m(applicants, estimate_prior=expected_matches is None, mapper=mapper)
         return self.params
 
-    def _estimate_m(self, applicants: Sequence[Prepared], estimate_prior: bool = True) -> None:
+    def _estimate_m(
+        self, applicants: Sequence[Prepared], estimate_prior: bool = True, mapper: Mapper | None = None
+    ) -> None:
         """m per field and level from the data, leaving each field out in turn.
 
         A candidate pair that is near-certain (M_CONFIDENT) from the other fields alone is taken
@@ -243,26 +253,15 @@ class Index:
         lowest = min(min(w) for w in self._weights) + min(self._birth_noday[1:] + [0.0])
         floor = max(M_CONFIDENT + lowest, CANDIDATE_FLOOR - 10)
         rows, tf_bits, day = [], [], []
-        for a in sample:
-            for _, i, levels, _ in self.score_prepared(a, floor=floor):
-                b = self.items[i]
-                if b is a:
-                    continue
-                rows.append([-1 if lv is None else lv for lv in levels])
-                # -log2 u of a name match, measured on this very name (term frequency).
-                bits = []
-                for j, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
-                    lv = levels[j]
-                    if lv is None or lv > 2:
-                        bits.append(0.0)
-                        continue
-                    shared = x if len(x.bag) <= len(y.bag) else y
-                    u = self._tf_u(shared, father=j == 1, level=lv)
-                    if lv == 2:
-                        u = max(u, self._tf_u(shared, father=j == 1, level=0))
-                    bits.append(-math.log2(u))
-                tf_bits.append(bits)
-                day.append(F.day_comparable(a, b))
+        if mapper is None:
+            parts = [self._m_rows(sample, floor)]
+        else:
+            size = -(-len(sample) // 8)
+            parts = mapper(_m_rows_chunk, [(sample[i : i + size], floor, self.params) for i in range(0, len(sample), size)])
+        for r, t, d in parts:
+            rows += r
+            tf_bits += t
+            day += d
         if not rows:
             return
         L = np.array(rows, dtype=np.int64)
@@ -300,6 +299,32 @@ class Index:
             params = Parameters(m=smooth_m(counts, params.extra_names), u=params.u, prior=prior,
                                 extra_names=params.extra_names)
             self.set_params(params)
+
+    def _m_rows(self, sample: Sequence[Prepared], floor: float):
+        """Levels, name term-frequency bits and day-comparability of every candidate pair of the
+        sampled applicants, for _estimate_m."""
+        rows, tf_bits, day = [], [], []
+        for a in sample:
+            for _, i, levels, _ in self.score_prepared(a, floor=floor):
+                b = self.items[i]
+                if b is a:
+                    continue
+                rows.append([-1 if lv is None else lv for lv in levels])
+                # -log2 u of a name match, measured on this very name (term frequency).
+                bits = []
+                for j, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
+                    lv = levels[j]
+                    if lv is None or lv > 2:
+                        bits.append(0.0)
+                        continue
+                    shared = x if len(x.bag) <= len(y.bag) else y
+                    u = self._tf_u(shared, father=j == 1, level=lv)
+                    if lv == 2:
+                        u = max(u, self._tf_u(shared, father=j == 1, level=0))
+                    bits.append(-math.log2(u))
+                tf_bits.append(bits)
+                day.append(F.day_comparable(a, b))
+        return rows, tf_bits, day
 
     # ---- blocking and scoring -------------------------------------------------------------
 
@@ -660,9 +685,40 @@ _WORKER_INDEX: Index | None = None
 
 
 
-def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
-    chunk, threshold_logodds, explain = args
+def _worker_index(params: Parameters) -> Index:
+    """The index this worker process was forked with, on the caller's current parameters."""
     index = _WORKER_INDEX
+    if index.params != params:
+        index.set_params(params)
+    return index
+
+
+def _m_rows_chunk(args):
+    chunk, floor, params = args
+    return _worker_index(params)._m_rows(chunk, floor)
+
+
+@contextlib.contextmanager
+def _workers(index: Index, n: int | None):
+    """Worker processes forked with the index (copy-on-write), as a Mapper; or None for one
+    process. One process unless asked: callers inside a web or task worker should not fork."""
+    global _WORKER_INDEX
+    _WORKER_INDEX = index
+    try:
+        if not n or n <= 1 or not hasattr(os, "fork"):
+            yield None
+            return
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(n) as pool:
+            yield pool.imap
+    finally:
+        _WORKER_INDEX = None
+
+
+def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
+    chunk, threshold_logodds, explain, params = args
+    index = _worker_index(params)
     out = []
     for a in chunk:
         for total, i, levels, ws, via, rival in index.link_one(a, threshold_logodds):
@@ -691,28 +747,16 @@ def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | 
     return out
 
 
-def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, workers: int | None, progress,
+def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper: Mapper | None, progress,
                 explain: bool = True):
-    global _WORKER_INDEX
-    _WORKER_INDEX = index
     t = _threshold_logodds(threshold)
     size = 500
-    chunks = [(prepared[i : i + size], t, explain) for i in range(0, len(prepared), size)]
-    # One process unless asked: callers inside a web or task worker should not fork.
-    workers = workers or 1
+    chunks = [(prepared[i : i + size], t, explain, index.params) for i in range(0, len(prepared), size)]
+    # Inside _workers: the chunks run where _WORKER_INDEX is this index.
+    it = (mapper or map)(_link_chunk, chunks)
     results = []
-    if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            it = pool.imap(_link_chunk, chunks)
-            for r in progress(it, total=len(chunks)) if progress else it:
-                results.extend(r)
-    else:
-        for c in progress(chunks) if progress else chunks:
-            results.extend(_link_chunk(c))
-    _WORKER_INDEX = None
+    for r in progress(it, total=len(chunks)) if progress else it:
+        results.extend(r)
     return results
 
 
@@ -733,8 +777,9 @@ def link(
     """
     index = records if isinstance(records, Index) else Index(records, progress=progress)
     prepared = _prepare_applicants(applicants, progress)
-    index.calibrate(prepared)
-    raw = _run_chunks(index, prepared, threshold, workers, progress, explain)
+    with _workers(index, workers if len(prepared) > 500 else 1) as mapper:
+        index.calibrate(prepared, mapper=mapper)
+        raw = _run_chunks(index, prepared, threshold, mapper, progress, explain)
     by_record: dict[str, set[str]] = defaultdict(set)
     for app_id, rec_id, _, _ in raw:
         by_record[rec_id].add(app_id)
@@ -747,8 +792,8 @@ def link(
 
 
 def _dedupe_chunk(args):
-    chunk, threshold_logodds = args
-    index = _WORKER_INDEX
+    chunk, threshold_logodds, params = args
+    index = _worker_index(params)
     out = []
     for a in chunk:
         for total, i, _, _ in index.score_prepared(a, floor=threshold_logodds, exclude_id=a.id):
@@ -764,30 +809,20 @@ def dedupe(
     progress: Progress | None = None,
 ) -> dict[str, str]:
     """Cluster applications of the same person; cluster id = smallest applicant id in the cluster."""
-    global _WORKER_INDEX
     prepared = _prepare_applicants(applicants, progress)
     ids = [p.id for p in prepared]
     if len(set(ids)) != len(ids):
         dup = next(i for i, c in Counter(ids).items() if c > 1)
         raise ValueError(f"applicant id {dup} appears more than once")
     index = Index(prepared=prepared, lazy_params=True)
-    index.calibrate(prepared)
-    _WORKER_INDEX = index
     t = _threshold_logodds(threshold)
-    chunks = [(prepared[i : i + 500], t) for i in range(0, len(prepared), 500)]
     pairs = []
-    workers = workers or 1
-    if workers > 1 and len(chunks) > 1 and hasattr(os, "fork"):
-        import multiprocessing as mp
-
-        with mp.get_context("fork").Pool(workers) as pool:
-            it = pool.imap(_dedupe_chunk, chunks)
-            for r in progress(it, total=len(chunks)) if progress else it:
-                pairs.extend(r)
-    else:
-        for c in progress(chunks) if progress else chunks:
-            pairs.extend(_dedupe_chunk(c))
-    _WORKER_INDEX = None
+    with _workers(index, workers if len(prepared) > 500 else 1) as mapper:
+        index.calibrate(prepared, mapper=mapper)
+        chunks = [(prepared[i : i + 500], t, index.params) for i in range(0, len(prepared), 500)]
+        it = (mapper or map)(_dedupe_chunk, chunks)
+        for r in progress(it, total=len(chunks)) if progress else it:
+            pairs.extend(r)
     parent = {i: i for i in ids}
 
     def find(x):
