@@ -247,7 +247,9 @@ class Index:
         if not applicants or not self.items:
             return
         rng = random.Random(self.seed)
-        sample = list(applicants) if len(applicants) <= M_SAMPLE else rng.sample(list(applicants), M_SAMPLE)
+        n = len(applicants)
+        positions = list(range(n)) if n <= M_SAMPLE else rng.sample(range(n), M_SAMPLE)
+        sample = [applicants[i] for i in positions]
         # Pairs scoring low under the priors may still be certain without a strongly disagreeing
         # field, so collect generously once and re-weigh them each round.
         lowest = min(min(w) for w in self._weights) + min(self._birth_noday[1:] + [0.0])
@@ -256,8 +258,11 @@ class Index:
         if mapper is None:
             parts = [self._m_rows(sample, floor)]
         else:
-            size = -(-len(sample) // 8)
-            parts = mapper(_m_rows_chunk, [(sample[i : i + size], floor, self.params) for i in range(0, len(sample), size)])
+            # Workers hold the applicants (_workers); only positions travel.
+            size = -(-len(positions) // 8)
+            parts = mapper(
+                _m_rows_chunk, [(positions[i : i + size], floor, self.params) for i in range(0, len(positions), size)]
+            )
         for r, t, d in parts:
             rows += r
             tf_bits += t
@@ -681,6 +686,7 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 # ---- bulk linking -------------------------------------------------------------------------
 
 _WORKER_INDEX: Index | None = None
+_WORKER_APPLICANTS: list[Prepared] = []
 
 
 
@@ -694,16 +700,18 @@ def _worker_index(params: Parameters) -> Index:
 
 
 def _m_rows_chunk(args):
-    chunk, floor, params = args
-    return _worker_index(params)._m_rows(chunk, floor)
+    positions, floor, params = args
+    return _worker_index(params)._m_rows([_WORKER_APPLICANTS[i] for i in positions], floor)
 
 
 @contextlib.contextmanager
-def _workers(index: Index, n: int | None):
-    """Worker processes forked with the index (copy-on-write), as a Mapper; or None for one
-    process. One process unless asked: callers inside a web or task worker should not fork."""
-    global _WORKER_INDEX
-    _WORKER_INDEX = index
+def _workers(index: Index, applicants: list[Prepared], n: int | None):
+    """Worker processes forked with the index and the applicants (copy-on-write, so only
+    positions and results are pickled, and an applicant indexed for de-duplication is still
+    the very item it is compared with), as a Mapper; or None for one process. One process
+    unless asked: callers inside a web or task worker should not fork."""
+    global _WORKER_INDEX, _WORKER_APPLICANTS
+    _WORKER_INDEX, _WORKER_APPLICANTS = index, applicants
     try:
         if not n or n <= 1 or not hasattr(os, "fork"):
             yield None
@@ -713,12 +721,13 @@ def _workers(index: Index, n: int | None):
         with mp.get_context("fork").Pool(n) as pool:
             yield pool.imap
     finally:
-        _WORKER_INDEX = None
+        _WORKER_INDEX, _WORKER_APPLICANTS = None, []
 
 
 def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
-    chunk, threshold_logodds, explain, params = args
+    (start, stop), threshold_logodds, explain, params = args
     index = _worker_index(params)
+    chunk = _WORKER_APPLICANTS[start:stop]
     out = []
     for a in chunk:
         for total, i, levels, ws, via, rival in index.link_one(a, threshold_logodds):
@@ -751,7 +760,7 @@ def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper
                 explain: bool = True):
     t = _threshold_logodds(threshold)
     size = 500
-    chunks = [(prepared[i : i + size], t, explain, index.params) for i in range(0, len(prepared), size)]
+    chunks = [((i, i + size), t, explain, index.params) for i in range(0, len(prepared), size)]
     # Inside _workers: the chunks run where _WORKER_INDEX is this index.
     it = (mapper or map)(_link_chunk, chunks)
     results = []
@@ -777,7 +786,7 @@ def link(
     """
     index = records if isinstance(records, Index) else Index(records, progress=progress)
     prepared = _prepare_applicants(applicants, progress)
-    with _workers(index, workers if len(prepared) > 500 else 1) as mapper:
+    with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
         raw = _run_chunks(index, prepared, threshold, mapper, progress, explain)
     by_record: dict[str, set[str]] = defaultdict(set)
@@ -792,8 +801,9 @@ def link(
 
 
 def _dedupe_chunk(args):
-    chunk, threshold_logodds, params = args
+    (start, stop), threshold_logodds, params = args
     index = _worker_index(params)
+    chunk = _WORKER_APPLICANTS[start:stop]
     out = []
     for a in chunk:
         for total, i, _, _ in index.score_prepared(a, floor=threshold_logodds, exclude_id=a.id):
@@ -817,9 +827,9 @@ def dedupe(
     index = Index(prepared=prepared, lazy_params=True)
     t = _threshold_logodds(threshold)
     pairs = []
-    with _workers(index, workers if len(prepared) > 500 else 1) as mapper:
+    with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
-        chunks = [(prepared[i : i + 500], t, index.params) for i in range(0, len(prepared), 500)]
+        chunks = [((i, i + 500), t, index.params) for i in range(0, len(prepared), 500)]
         it = (mapper or map)(_dedupe_chunk, chunks)
         for r in progress(it, total=len(chunks)) if progress else it:
             pairs.extend(r)
