@@ -388,41 +388,47 @@ class Index:
         could not lift the pair to floor (saves comparing hopeless candidates)."""
         # The comparison cache inlined: this is the innermost loop of linking. The father's
         # name first, so a candidate whose own name can at best be a fuzzy match is dropped
-        # before the dear fuzzy comparison when even that could not reach floor.
+        # before the dear fuzzy comparison when even that could not reach floor: first against
+        # the most the other fields could add, then against what they do add (cheap to compare).
         rest_max = self._max_rest_day if (a.exact_day and b.exact_day) else self._max_rest
         x, y = a.father, b.father
         lf = None if x is None or y is None else (_NAME_CACHE.get((x.serial, y.serial)) or F.compare_name(x, y))
         wf = 0.0 if lf is None else self._name_weight(1, lf, x, y)
+        rest = None
         x, y = a.name, b.name
         if x is None or y is None:
             ln = None
         else:
             ln = _NAME_CACHE.get((x.serial, y.serial))
             if ln is None:
-                if (
-                    floor is not None
-                    and self._prior + wf + self._fuzzy_max + rest_max < floor
-                    and F.at_best_fuzzy(x, y)
-                ):
-                    return None
+                if floor is not None and F.at_best_fuzzy(x, y):
+                    bound = self._prior + wf + self._fuzzy_max
+                    if bound + rest_max < floor:
+                        return None
+                    rest = self._rest(a, b)
+                    if bound + rest[2] < floor:
+                        return None
                 ln = F.compare_name(x, y)
         wn = 0.0 if ln is None else self._name_weight(0, ln, x, y)
         total = self._prior + wn + wf
         if floor is not None and total + rest_max < floor:
             return None
+        levels, ws, wrest = rest or self._rest(a, b)
+        return total + wrest, [ln, lf] + levels, [wn, wf] + ws
+
+    def _rest(self, a: Prepared, b: Prepared):
+        """Levels, weights and their sum for every field after the two names."""
         lb = F.compare_birth(a, b)
         wb = 0.0 if lb is None else self._birth_weight(a, b, lb)
-        total += wb
-        if floor is not None and total + self._max_after_birth < floor:
-            return None
-        levels = [ln, lf, lb] + F.compare_rest(a, b, self.extra_names, birth=False)
-        ws = [wn, wf, wb]
-        for j in range(3, len(levels)):
+        levels = [lb] + F.compare_rest(a, b, self.extra_names, birth=False)
+        ws = [wb]
+        total = wb
+        for j in range(1, len(levels)):
             lv = levels[j]
-            w = 0.0 if lv is None else self._weights[j][lv]
+            w = 0.0 if lv is None else self._weights[j + 2][lv]
             ws.append(w)
             total += w
-        return total, levels, ws
+        return levels, ws, total
 
     def _birth_weight(self, a: Prepared, b: Prepared, level: int) -> float:
         if F.day_comparable(a, b):
