@@ -315,7 +315,16 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         return 1
     if skeletons_agree(a, b):
         return 2
-    if a.n_abdul and a.n_abdul == b.n_abdul:
+    shared_tokens = sa & sb
+    if shared_tokens and not (sa <= sb or sb <= sa) and all(is_known(t) for t in sa ^ sb):
+        # Where the names differ only in names the variant table knows, the difference is not
+        # a typo: "Hassan Karimi" and "Hussain Karimi" are brothers, not one name misspelt, and
+        # the shared "Karimi" must not make them look alike. (A typo makes an unknown token,
+        # "Kadij Gul" for "Qadir Gul", and is compared on the whole name as before.)
+        fa, fb, ja, jb = _fuzzy_strings(
+            [t for t in a.tokens if t not in shared_tokens], [t for t in b.tokens if t not in shared_tokens]
+        )
+    elif a.n_abdul and a.n_abdul == b.n_abdul:
         fa, fb, ja, jb = a.core, b.core, a.core_joined, b.core_joined
     else:
         fa, fb, ja, jb = a.folded, b.folded, a.joined, b.joined
@@ -333,6 +342,19 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         if skel_a & skel_b:
             return 4
     return 5
+
+
+def _fuzzy_strings(ta: list[str], tb: list[str]) -> tuple[str, str, str, str]:
+    """Folded (sorted) and joined-skeleton (written order) strings of two token lists for the
+    fuzzy tests, with "Abdul" taken off when both have it."""
+    core = sum(1 for t in ta if _abdul_core(t) != t) == sum(1 for t in tb if _abdul_core(t) != t) > 0
+    strip = _abdul_core if core else (lambda t: t)
+    return (
+        " ".join(sorted(strip(fold_token(t)) for t in ta)),
+        " ".join(sorted(strip(fold_token(t)) for t in tb)),
+        skeleton("".join(strip(t) for t in ta)),
+        skeleton("".join(strip(t) for t in tb)),
+    )
 
 
 JOINED_MIN = 5

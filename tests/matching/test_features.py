@@ -134,6 +134,14 @@ def test_abdul_compounds_are_compared_on_the_name_after_abdul():
     assert compare_name(name_feat("Abdul Rahim"), name_feat("Abdul Rahin")) == 3
 
 
+def test_names_differing_only_in_known_names_are_not_typos():
+    # Brothers share a family name; the shared part must not make their given names look alike.
+    assert compare_name(name_feat("Karim Sultani"), name_feat("Rahim Sultani")) == 4
+    assert compare_name(name_feat("Hassan Karimi"), name_feat("Hussain Karimi")) == 4
+    # A typo makes a token no table knows, and is still a typo within the whole name.
+    assert compare_name(name_feat("Mohammad Rahim Karimi"), name_feat("Mohammad Rahin Karimi")) == 3
+
+
 def test_one_slip_in_a_short_name_is_a_fuzzy_match():
     # Jaro-Winkler alone scores these below the fuzzy threshold.
     assert compare_name(name_feat("Ahmad"), name_feat("AHGAD")) == 3
