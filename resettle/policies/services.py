@@ -6,7 +6,9 @@ from datetime import date
 
 from django.db import transaction
 
+from resettle.accounts.roles import DECIDE, ELIGIBILITY_EVALUATE
 from resettle.applications.models import Application
+from resettle.applications.services import require_case_access
 from resettle.audit.services import record_event
 
 from . import engine
@@ -25,7 +27,6 @@ def assessable_fields() -> set[str]:
             for c in v.criteria.values() if isinstance(c, AttributeCriterion)}
 
 
-@transaction.atomic
 def evaluate_application(*, application: Application, actor, policy_id: str | None = None, on: date | None = None,
                          kind: str | None = None, reason: str = "") -> Evaluation:
     """Evaluate and store the result with the policy version used.
@@ -33,8 +34,17 @@ def evaluate_application(*, application: Application, actor, policy_id: str | No
     ``on`` chooses the version in force on that date (default: the day the application was
     received); criteria are always applied at the received date. A previous evaluation is
     kept and linked, never changed, so a reconsideration under new evidence or a newer
-    version leaves the earlier decision readable as it was.
+    version leaves the earlier decision readable as it was. A person needs the evaluate
+    capability and the case in their scope; actor None is the system itself (commands, tasks).
     """
+    if actor is not None:
+        # Before the transaction, so the audit entry of a refusal is not rolled back with it.
+        require_case_access(actor, application, ELIGIBILITY_EVALUATE)
+    with transaction.atomic():
+        return _evaluate(application, actor, policy_id, on, kind, reason)
+
+
+def _evaluate(application, actor, policy_id, on, kind, reason) -> Evaluation:
     pid = policy_id or application.pathway
     try:
         policy = engine.get_policy(pid)
@@ -69,9 +79,15 @@ def evaluate_application(*, application: Application, actor, policy_id: str | No
     return evaluation
 
 
-@transaction.atomic
 def record_assessed_fact(*, application: Application, actor, field: str, value: object, reason: str = "") -> AssessedFact:
     """Record a decision maker's finding (e.g. at_risk = true). Later rows win; none change."""
+    if actor is not None:
+        require_case_access(actor, application, DECIDE)
+    with transaction.atomic():
+        return _record_fact(application, actor, field, value, reason)
+
+
+def _record_fact(application, actor, field, value, reason) -> AssessedFact:
     allowed = assessable_fields()
     if field not in allowed:
         raise PolicyError(f"unknown fact {field!r} (known: {', '.join(sorted(allowed))})")

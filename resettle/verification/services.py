@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from resettle.accounts.permissions import require
+from resettle.applications.services import require_case_access
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application, ClaimedEmployment, Member, Status, VerificationStatus
 from resettle.audit.services import record_event
@@ -152,7 +153,7 @@ def verification_decide(*, actor, application: Application, record: EmploymentRe
     A record already confirmed for another application cannot be confirmed again: a namesake or a
     relative claiming a relative's service would otherwise take someone else's place."""
     # Checked before the transaction opens, so the audit entry of a refusal is not rolled back with it.
-    require(actor, VERIFY, target=application)
+    require_case_access(actor, application, VERIFY)
     with transaction.atomic():
         return _decide(actor, application, record, outcome, reason, claim)
 

@@ -4,8 +4,10 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from resettle.accounts import roles
 from resettle.applications.models import ClaimedEmployment
 from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
 from resettle.audit.models import AuditEvent
@@ -30,6 +32,27 @@ def make_application(pathway="nz-bamyan-2012", received=dt.date(2013, 1, 20), en
     return application_create(data=ApplicationIn(pathway=pathway, received_on=received, members=members, claims=claims))
 
 
+def decision_maker_for(app, user_factory):
+    user = user_factory(roles.DECISION_MAKER)
+    app.assigned_to.add(user)
+    return user
+
+
+@pytest.mark.django_db
+def test_evaluating_and_recording_facts_need_the_role_and_the_case(user_factory):
+    app = make_application()
+    analyst = user_factory(roles.ANALYST)  # may see aggregates, not cases
+    outsider = user_factory(roles.DECISION_MAKER)  # the right role, another team's case
+    for actor in (analyst, outsider):
+        with pytest.raises(PermissionDenied):
+            evaluate_application(application=app, actor=actor)
+        with pytest.raises(PermissionDenied):
+            record_assessed_fact(application=app, actor=actor, field="at_risk", value=True)
+    assert not Evaluation.objects.exists()
+    # Each refusal is in the audit log (written before any transaction, so never rolled back).
+    assert AuditEvent.objects.filter(action="access.denied").count() == 4
+
+
 @pytest.mark.django_db
 def test_situation_holds_facts_not_names():
     app = make_application()
@@ -44,8 +67,8 @@ def test_situation_holds_facts_not_names():
 
 @pytest.mark.django_db
 def test_evaluation_is_stored_with_version_and_reconsideration_keeps_the_first(user_factory):
-    officer = user_factory()
     app = make_application()
+    officer = decision_maker_for(app, user_factory)
     first = evaluate_application(application=app, actor=officer)
     assert (first.policy_id, first.version_id, first.outcome) == ("nz-bamyan-2012", "2012-12", "unknown")
     missing = {c["id"]: c["missing"] for c in first.criteria["criteria"]}
@@ -72,8 +95,8 @@ def test_evaluation_is_stored_with_version_and_reconsideration_keeps_the_first(u
 
 @pytest.mark.django_db
 def test_earlier_version_by_date_and_newer_version_on_reconsideration(user_factory):
-    officer = user_factory()
     app = make_application(received=dt.date(2012, 11, 5))
+    officer = decision_maker_for(app, user_factory)
     ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
     first = evaluate_application(application=app, actor=officer)
     assert (first.version_id, first.outcome) == ("2012-10", "not_eligible")
@@ -84,8 +107,8 @@ def test_earlier_version_by_date_and_newer_version_on_reconsideration(user_facto
 
 @pytest.mark.django_db
 def test_assessed_facts_feed_the_2021_policy(user_factory):
-    officer = user_factory()
     app = make_application(pathway="nz-afghan-2021", received=dt.date(2021, 8, 20), end=dt.date(2012, 3, 31))
+    officer = decision_maker_for(app, user_factory)
     ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
     assert evaluate_application(application=app, actor=officer).outcome == "unknown"
     record_assessed_fact(application=app, actor=officer, field="at_risk", value=True)
