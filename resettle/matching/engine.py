@@ -17,7 +17,7 @@ from resettle.names.keys import skeleton
 
 from . import features as F
 from .features import _NAME_CACHE, Prepared, compare, prepare_applicant, prepare_record
-from .model import ApplicantIn, Candidate, Contribution, FieldError, Match, RecordIn
+from .model import ApplicantIn, Candidate, Contribution, DuplicatePair, FieldError, Match, RecordIn
 from .params import Parameters, estimate_u, prior_m, smooth_m
 
 # A pair is called a match at or above this probability: the Bayes decision point when a missed
@@ -151,6 +151,8 @@ class Index:
                 except FieldError as exc:
                     raise FieldError(exc.field, exc.message, item_id=str(r.record_id)) from None
         self.items: list[Prepared] = list(prepared)
+        # Applications indexed against each other (dedupe) rather than employers' records.
+        self.of_applicants = False
         self.max_block = max_block
         self.seed = seed
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -658,7 +660,8 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
             }[lname]
         elif f == "period":
             text = (
-                f"claimed {_fmt_period(a.period)} vs recorded {_fmt_period(b.period)}: "
+                f"claimed {_fmt_period(a.period)} vs {'claimed' if index.of_applicants else 'recorded'} "
+                f"{_fmt_period(b.period)}: "
                 + {"edge": "one lies within the other and they start or end together",
                    "inside": "one lies within the other", "overlap": "overlap", "within_1y": "within a year",
                    "apart": "more than a year apart"}[lname]
@@ -809,13 +812,17 @@ def link(
 
 
 def _dedupe_chunk(args):
-    (start, stop), threshold_logodds, params = args
+    (start, stop), threshold_logodds, params, explain = args
     index = _worker_index(params)
     chunk = _WORKER_APPLICANTS[start:stop]
     out = []
     for a in chunk:
-        for total, i, _, _ in index.score_prepared(a, floor=threshold_logodds, exclude_id=a.id):
-            out.append((a.id, index.items[i].id))
+        for total, i, levels, ws in index.score_prepared(a, floor=threshold_logodds, exclude_id=a.id):
+            if explain:
+                cand = index._candidate(a, i, total, levels, ws)
+                out.append((a.id, cand.record_id, cand.probability, cand.contributions))
+            else:
+                out.append((a.id, index.items[i].id, _prob(total), ()))
     return out
 
 
@@ -825,22 +832,29 @@ def dedupe(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-) -> dict[str, str]:
-    """Cluster applications of the same person; cluster id = smallest applicant id in the cluster."""
+    return_pairs: bool = False,
+):
+    """Cluster applications of the same person; cluster id = smallest applicant id in the cluster.
+
+    Returns {applicant_id: cluster_id}; with return_pairs, also the pairs that scored at or
+    above the threshold (each once, with its explanation), which is what joined the clusters.
+    """
     prepared = _prepare_applicants(applicants, progress)
     ids = [p.id for p in prepared]
     if len(set(ids)) != len(ids):
         dup = next(i for i, c in Counter(ids).items() if c > 1)
         raise ValueError(f"applicant id {dup} appears more than once")
     index = Index(prepared=prepared, lazy_params=True)
+    index.of_applicants = True
     t = _threshold_logodds(threshold)
-    pairs = []
+    raw = []
     with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
-        chunks = [((i, i + 500), t, index.params) for i in range(0, len(prepared), 500)]
+        chunks = [((i, i + 500), t, index.params, return_pairs) for i in range(0, len(prepared), 500)]
         it = (mapper or map)(_dedupe_chunk, chunks)
         for r in progress(it, total=len(chunks)) if progress else it:
-            pairs.extend(r)
+            raw.extend(r)
+    pairs = [(x, y) for x, y, _, _ in raw]
     parent = {i: i for i in ids}
 
     def find(x):
@@ -856,4 +870,13 @@ def dedupe(
                 parent[ry] = rx
             else:
                 parent[rx] = ry
-    return {i: find(i) for i in ids}
+    clusters = {i: find(i) for i in ids}
+    if not return_pairs:
+        return clusters
+    # Each pair is scored from both sides; keep the more probable reading of it, once.
+    best: dict[tuple[str, str], DuplicatePair] = {}
+    for x, y, p, contribs in raw:
+        key = (x, y) if x < y else (y, x)
+        if key not in best or p > best[key].probability:
+            best[key] = DuplicatePair(x, y, p, contribs)
+    return clusters, [best[k] for k in sorted(best)]

@@ -84,3 +84,13 @@ class Match:
     # the system never confirms such a match on its own.
     conflict: bool = False
     conflicting_applicants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two applications that score as one person at or above the threshold (dedupe)."""
+
+    applicant_id: str
+    other_id: str
+    probability: float
+    contributions: tuple[Contribution, ...]

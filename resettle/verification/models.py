@@ -62,12 +62,17 @@ class VerificationDecision(models.Model):
 
 
 class DuplicateLink(models.Model):
-    """Two applications that seem to come from the same person (or share a family member)."""
+    """Two applications that seem to come from the same person (or share a family member).
 
+    Derived data: duplicates_refresh recomputes every link, so rows may be dropped at will."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="duplicate_links")
     other = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
     probability = models.FloatField()
     kind = models.CharField(max_length=20, default="principal", help_text="principal, or member when a family member appears in both")
+    # Why the two look like one person (names compared, so sealed like any identifying field).
+    explanation = EncryptedTextField(blank=True, default="", help_text="JSON list of {field, level, weight, text}.")
     computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

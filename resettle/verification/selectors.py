@@ -71,6 +71,14 @@ def verification_case(*, user, application: Application, reason: str = "verifica
                          details={"application": str(other.application_id), "fields": "identity"})
         candidates.append(CandidateView(candidate=c, record=c.record, contributions=json.loads(c.explanation or "[]"),
                                         competitors=competing))
+    duplicates = []
+    for link in DuplicateLink.objects.filter(application=application).select_related("other").order_by("-probability"):
+        other_person = link.other.principal.person
+        duplicates.append({"link": link, "application": link.other, "probability": link.probability,
+                           "kind": link.kind, "principal": _person_summary(other_person),
+                           "contributions": json.loads(link.explanation or "[]")})
+        record_event(actor=user, action="person.viewed", target=other_person, reason=f"{reason}: possible duplicate",
+                     details={"application": str(link.other_id), "fields": "identity"})
     record_event(actor=user, action="person.viewed", target=principal, reason=reason,
                  details={"application": str(application.pk), "fields": "identity",
                           "records_shown": len(candidates)})
@@ -80,5 +88,5 @@ def verification_case(*, user, application: Application, reason: str = "verifica
         claims=list(application.claimed_employment.select_related("verified_record")),
         candidates=candidates,
         decisions=list(VerificationDecision.objects.filter(application=application).select_related("decided_by", "record")),
-        duplicates=list(DuplicateLink.objects.filter(application=application).select_related("other")),
+        duplicates=duplicates,
     )

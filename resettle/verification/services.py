@@ -13,7 +13,7 @@ from django.utils import timezone
 from resettle.accounts.permissions import require
 from resettle.applications.services import require_case_access
 from resettle.accounts.roles import VERIFY
-from resettle.applications.models import Application, ClaimedEmployment, Member, Status, VerificationStatus
+from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status, VerificationStatus
 from resettle.audit.services import record_event
 from resettle.matching import Index, dedupe
 from resettle.records.models import EmploymentRecord, ImportBatch
@@ -77,8 +77,7 @@ def _store_candidates(application: Application, candidates) -> list[CandidateMat
             application=application, record_id=c.record_id, rank=rank, probability=c.probability,
             log2_odds=c.log2_odds,
             weights={x.field: [x.level, round(x.weight, 3)] for x in c.contributions},
-            explanation=json.dumps([{"field": x.field, "level": x.level, "weight": x.weight, "text": x.text}
-                                    for x in c.contributions], ensure_ascii=False),
+            explanation=_explanation_json(c.contributions),
         ))
     for row in rows:
         row.save()
@@ -110,36 +109,45 @@ def candidates_refresh_all(*, applications: Iterable[Application] | None = None,
 @transaction.atomic
 def duplicates_refresh(*, threshold: float | None = None) -> int:
     """Find applications from one person (different spellings, web and e-mail), and people who
-    appear in two applications (a dependant listed twice)."""
+    appear in two applications (a dependant listed twice). Each link carries the pair's own
+    probability and the reasons, as a candidate record does; applications joined only through
+    a third are reached from that one's page."""
     applications = list(Application.objects.exclude(status=Status.WITHDRAWN))
     kwargs = {"threshold": threshold} if threshold is not None else {}
-    clusters = dedupe([applicant_input(a) for a in applications], **kwargs) if applications else {}
-    by_cluster: dict[str, list[str]] = {}
-    for app_id, cluster in clusters.items():
-        by_cluster.setdefault(cluster, []).append(app_id)
+    pairs = dedupe([applicant_input(a) for a in applications], return_pairs=True, **kwargs)[1] if applications else []
     DuplicateLink.objects.all().delete()
     links = 0
-    for members in by_cluster.values():
-        for a in members:
-            for b in members:
-                if a != b:
-                    DuplicateLink.objects.create(application_id=a, other_id=b, probability=1.0, kind="principal")
-                    links += 1
+    for pair in pairs:
+        explanation = _explanation_json(pair.contributions)
+        for a, b in ((pair.applicant_id, pair.other_id), (pair.other_id, pair.applicant_id)):
+            DuplicateLink.objects.create(application_id=a, other_id=b, probability=pair.probability,
+                                         kind="principal", explanation=explanation)
+            links += 1
     # The same person (name, father's name and birth date) on two applications, in any role.
-    seen: dict[tuple, set] = {}
+    seen: dict[tuple, list] = {}
     for m in Member.objects.select_related("person"):
         p = m.person
         if p.full_name_index and p.father_name_index:
-            seen.setdefault((p.full_name_index, p.father_name_index, p.birth_date), set()).add(m.application_id)
-    for apps in seen.values():
-        for a in apps:
-            for b in apps:
-                if a != b:
-                    _, made = DuplicateLink.objects.get_or_create(application_id=a, other_id=b, kind="member",
-                                                                  defaults={"probability": 1.0})
-                    links += made
+            seen.setdefault((p.full_name_index, p.father_name_index, p.birth_date), []).append(m)
+    for members in seen.values():
+        for x in members:
+            for y in members:
+                if x.application_id == y.application_id or x.relationship == y.relationship == Relationship.PRINCIPAL:
+                    continue  # two principals are the matcher's to judge, with a probability (above)
+                text = (f"the same name, father's name and birth date: {x.get_relationship_display().lower()} "
+                        f"in this application, {y.get_relationship_display().lower()} in the other")
+                _, made = DuplicateLink.objects.get_or_create(
+                    application_id=x.application_id, other_id=y.application_id, kind="member",
+                    defaults={"probability": 1.0, "explanation": json.dumps(
+                        [{"field": "member", "level": "exact", "weight": 0.0, "text": text}], ensure_ascii=False)})
+                links += made
     record_event(actor=None, action="verification.duplicates_computed", details={"links": links})
     return links
+
+
+def _explanation_json(contributions) -> str:
+    return json.dumps([{"field": x.field, "level": x.level, "weight": x.weight, "text": x.text} for x in contributions],
+                      ensure_ascii=False)
 
 
 class VerificationError(Exception):

@@ -1,4 +1,5 @@
 import itertools
+import math
 import random
 
 import pytest
@@ -140,6 +141,15 @@ def test_dedupe_clusters_spellings_of_one_person():
     assert set(clusters) == {a.applicant_id for a in apps}
     assert clusters["A1"] == clusters["A5"] == "A1"
     assert clusters["A6"] != clusters["A1"]
+    # The pairs behind the clusters, each once and explained, are there for a reviewer.
+    again, pairs = dedupe(apps, return_pairs=True)
+    assert again == clusters
+    pair = next(p for p in pairs if {p.applicant_id, p.other_id} == {"A1", "A5"})
+    assert pair.probability >= DEFAULT_THRESHOLD
+    assert len([p for p in pairs if {p.applicant_id, p.other_id} == {"A1", "A5"}]) == 1
+    assert sum(c.weight for c in pair.contributions) == pytest.approx(math.log2(pair.probability / (1 - pair.probability)), abs=1e-6)
+    period = next(c for c in pair.contributions if c.field == "period")
+    assert period.text.startswith("claimed") and "vs claimed" in period.text
 
 
 def test_dedupe_rejects_repeated_ids():

@@ -110,8 +110,10 @@ def test_viewing_a_case_is_audited_with_a_reason(records, user_factory):
     assert event.reason == "verification" and event.actor_id == verifier.pk
 
 
-def test_duplicates_same_person_twice_and_member_in_two_applications(records):
-    # A realistic caseload around them: the matcher calibrates its weights on the population.
+def _duplicate_world():
+    """Habibullah Nazari applied twice (two spellings); his daughter is also listed on Karim
+    Jan's application; forty other applications around them, so the matcher calibrates its
+    weights on a population."""
     import random
 
     rng = random.Random(1)
@@ -123,9 +125,40 @@ def test_duplicates_same_person_twice_and_member_in_two_applications(records):
     b = apply("Habib Ullah Nazari", "Gholam Sakhi", "1985")
     c = apply("Karim Jan", "Sayed", "1970", members=[("Zahra", "Habibullah", "2010", "child")])
     services.duplicates_refresh()
-    assert DuplicateLink.objects.filter(application=a, other=b, kind="principal").exists()
-    assert DuplicateLink.objects.filter(application=a, other=c, kind="member").exists()
+    return a, b, c
+
+
+def test_duplicates_same_person_twice_and_member_in_two_applications(records):
+    a, b, c = _duplicate_world()
+    link = DuplicateLink.objects.get(application=a, other=b, kind="principal")
+    assert DuplicateLink.objects.get(application=b, other=a, kind="principal").probability == link.probability
+    # The pair's own probability and reasons, as for a candidate record; not a bare flag.
+    assert 0.5 <= link.probability < 1.0
+    reasons = {r["field"]: r for r in json.loads(link.explanation)}
+    assert reasons["name"]["weight"] > 0 and "Habib" in reasons["name"]["text"]
+    assert reasons["father"]["level"] == "exact"
+    member = DuplicateLink.objects.get(application=a, other=c, kind="member")
+    assert "child in this application, child in the other" in json.loads(member.explanation)[0]["text"]
     assert not DuplicateLink.objects.filter(application=b, other=c).exists()
+    # Explanations name people: sealed at rest like every other identifying field.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM verification_duplicatelink")
+        stored = " ".join(row[0] for row in cursor.fetchall())
+    assert "Habib" not in stored and "Zahra" not in stored
+
+
+def test_verifier_sees_a_possible_duplicate_side_by_side_with_the_reasons(records, user_factory, client):
+    a, b, _ = _duplicate_world()
+    verifier = user_factory("df_verifier")
+    _verified_client(client, verifier)
+    body = client.get(reverse("verification:case", args=[a.pk])).content.decode()
+    probability = DuplicateLink.objects.get(application=a, other=b).probability
+    assert b.reference in body and f"probability {probability:.3f}" in body
+    assert "Habib Ullah Nazari" in body and "Gholam Sakhi" in body  # the other application's principal
+    assert "a family member appears in both" in body
+    # Seeing the other application's principal is a view of identifying data, and audited.
+    assert AuditEvent.objects.filter(action="person.viewed", reason="verification: possible duplicate",
+                                     actor_id=verifier.pk).count() == 2
 
 
 def _verified_client(client, user):
