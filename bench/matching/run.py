@@ -198,6 +198,33 @@ def febrl4_truth() -> set:
     return {(f"rec-{i.split('-')[1]}-org", i) for i in dfb.index if f"rec-{i.split('-')[1]}-org" in ids}
 
 
+SIZES = [(20_000, 2_000), (50_000, 5_000), (100_000, 10_000)]
+
+
+def f1_by_size(args, work: Path) -> list[dict]:
+    """Our matcher on the same generator and seed at smaller sizes: how F1 depends on the number
+    of records, i.e. on how many namesakes each applicant has."""
+    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    out = []
+    for n_records, n_applicants in SIZES:
+        if n_records >= args.records:
+            continue
+        print(f"F1 at {n_records} x {n_applicants} ...", file=sys.stderr)
+        records, applicants, link_truth, person = generate(n_records, n_applicants, seed=args.seed)
+        R, A = work / f"records_{n_records}.csv", work / f"applicants_{n_records}.csv"
+        write_csv(R, records, RECORD_COLUMNS)
+        write_csv(A, applicants, APPLICANT_COLUMNS)
+        M, C = work / f"M_{n_records}.csv", work / f"C_{n_records}.csv"
+        run_measured([PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(M)])
+        run_measured([PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(C)])
+        link_f1 = prf(read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD), link_truth)[2]
+        dedupe_f1 = prf(cluster_pairs(read_clusters(C)), cluster_pairs(person))[2]
+        out.append({"records": n_records, "applicants": n_applicants, "link_f1": link_f1, "dedupe_f1": dedupe_f1})
+    return out
+
+
 # ---- main ------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -206,6 +233,7 @@ def main(argv=None) -> int:
     p.add_argument("--applicants", type=int, default=20_000)
     p.add_argument("--small", action="store_true", help="20,000 records x 2,000 applicants")
     p.add_argument("--no-splink", action="store_true")
+    p.add_argument("--no-sizes", action="store_true", help="skip the F1-by-size runs at smaller sizes")
     p.add_argument("--out", type=Path, default=OUT_DOC)
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
@@ -265,8 +293,9 @@ def main(argv=None) -> int:
         spred = splink_febrl4(DEFAULT_THRESHOLD)
         splink_febrl = (*prf(spred, febrl4_truth()), time.perf_counter() - t)
 
+    by_size = [] if args.no_sizes else f1_by_size(args, work)
     write_report(args, info, res, lat, (fp, fr, ff, fwall), splink_febrl, len(link_truth), n_with,
-                 len(dedupe_truth), DEFAULT_THRESHOLD)
+                 len(dedupe_truth), DEFAULT_THRESHOLD, by_size)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -300,6 +329,11 @@ NOTES = [
     "  68 true pairs (27 with the applicant's side so bare). The truth is left as generated; no",
     "  generator bug was found (brothers, relatives claiming a relative's service, people with no",
     "  record and repeat applications are labelled as the people they are).",
+    "- The F1 by size table is the same generator with fewer records: link F1 falls as the file grows",
+    "  although spellings, scripts, dates and typos are drawn exactly as before, because each applicant",
+    "  then has more namesakes (the generator's names come from 81 given names and 50 family names,",
+    "  Zipf-distributed, as Afghan names concentrate on a few). At 20,000 records the link target is",
+    "  nearly met; at 200,000 the shortfall is namesakes, not transliteration.",
     "- Wall times depend on other jobs sharing the 2 cores; the load average at the start is noted above.",
     "",
 ]
@@ -309,7 +343,8 @@ def _gb(b: int) -> str:
     return f"{b / 1024**3:.2f} GB"
 
 
-def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_dup_pairs, threshold) -> None:
+def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_dup_pairs, threshold,
+                 by_size=()) -> None:
     ours = res["ours"]
     sp = res.get("splink")
     full = args.records >= 200_000 and args.applicants >= 20_000
@@ -375,6 +410,16 @@ def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_d
         f"- FEBRL4 F1 >= 0.98: {febrl[2]:.4f}, {mark(febrl[2] >= 0.98)}",
         "",
     ]
+    if by_size:
+        lines += [
+            "F1 by size (ours, the same generator and seed, smaller files; a larger file gives each applicant",
+            "more namesakes, and nothing else changes):",
+            "",
+            "| records x applications | link pair F1 | dedupe pair F1 |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {r['records']:,} x {r['applicants']:,} | {r['link_f1']:.4f} | {r['dedupe_f1']:.4f} |" for r in by_size]
+        lines += [f"| {args.records:,} x {args.applicants:,} | {ours['f1']:.4f} | {ours['df']:.4f} |", ""]
     lines += NOTES
     if not full:
         lines.append("(Reduced-size run: the targets above are judged on the full size only.)\n")
