@@ -9,16 +9,17 @@ from resettle.audit.models import AuditEvent
 from web.staffkit import PHONE_A, PRINCIPAL_A, PRINCIPAL_B, SPOUSE_A, TAZKIRA_A, denied_events, verified_client
 
 PAGES = ["accounts:home", "applications:list", "applications:dashboard", "applications:import", "records:import",
-         "records:batches"]
+         "records:batches", "verification:queue", "policies:simulate", "exports:index"]
 # Which pages each role may open (everything else must be 403).
 ALLOWED = {
     roles.INTAKE_OFFICER: {"accounts:home", "applications:list", "applications:import", "records:batches"},
-    roles.DF_VERIFIER: {"accounts:home", "applications:list", "records:batches"},
-    roles.DECISION_MAKER: {"accounts:home", "applications:list", "applications:dashboard"},
+    roles.DF_VERIFIER: {"accounts:home", "applications:list", "records:batches", "verification:queue"},
+    roles.DECISION_MAKER: {"accounts:home", "applications:list", "applications:dashboard", "policies:simulate",
+                           "exports:index"},
     roles.RELOCATION_COORDINATOR: {"accounts:home", "applications:list"},
-    roles.ANALYST: {"accounts:home", "applications:dashboard"},
+    roles.ANALYST: {"accounts:home", "applications:dashboard", "policies:simulate", "exports:index"},
     roles.ADMINISTRATOR: {"accounts:home", "applications:dashboard", "applications:import", "records:import",
-                          "records:batches"},
+                          "records:batches", "policies:simulate", "exports:index"},
 }
 
 
