@@ -16,8 +16,8 @@ from django.apps import apps
 from django.db import models, transaction
 
 from resettle.core import keys
-from resettle.core.fields import EncryptedTextField, Sealed
-from resettle.security.crypto import aad_for, token_key_id
+from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed
+from resettle.security.crypto import aad_for, blind_index, token_key_id
 
 
 @dataclass(frozen=True)
@@ -135,3 +135,75 @@ def key_ids_in_use() -> dict[str, int]:
                         kid = token_key_id(token)
                         counts[kid] = counts.get(kid, 0) + 1
     return counts
+
+
+# ---- blind indexes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexedColumns:
+    model: type[models.Model]
+    fields: tuple[BlindIndexField, ...]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+def blind_index_columns() -> list[IndexedColumns]:
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        idx = tuple(f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField))
+        if idx:
+            found.append(IndexedColumns(model, idx))
+    return sorted(found, key=lambda c: c.label)
+
+
+def count_indexed_rows() -> int:
+    return sum(c.model._base_manager.count() for c in blind_index_columns())
+
+
+def reindex(*, key: bytes, batch_size: int = 500, dry_run: bool = False,
+            progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Recompute every blind index from the sealed value it indexes, under `key`; returns how many
+    values changed per "app.Model.field". Re-running it is harmless (values already right are left
+    alone), so an interrupted run is simply run again.
+
+    Unlike re-sealing, this is not safe while the system runs when `key` is a new key: until
+    every process uses it, searches compare digests made under two keys. Stop web and task
+    workers first (docs/security.md)."""
+    ring = keys.keyring()
+    changed: dict[str, int] = {}
+    for columns in blind_index_columns():
+        model, table = columns.model, columns.model._meta.db_table
+        sources = [model._meta.get_field(f.source) for f in columns.fields]
+        names = [a for f, src in zip(columns.fields, sources) for a in (f.attname, src.attname)]
+        last = None
+        while True:
+            qs = model._base_manager.order_by("pk")
+            if last is not None:
+                qs = qs.filter(pk__gt=last)
+            rows = list(qs.values_list("pk", *names)[:batch_size])
+            if not rows:
+                break
+            last = rows[-1][0]
+            with transaction.atomic():
+                for pk, *values in rows:
+                    updates = {}
+                    for n, (f, src) in enumerate(zip(columns.fields, sources)):
+                        current, raw = values[2 * n], values[2 * n + 1]
+                        if isinstance(raw, Sealed):
+                            raw = ring.open(raw.token, aad_for(table, src.column, pk))
+                        normalised = f.normaliser()(raw) if raw else ""
+                        fresh = blind_index(key, f.purpose, normalised) if normalised else ""
+                        if fresh != current:
+                            updates[f.attname] = fresh
+                            name = f"{columns.label}.{f.name}"
+                            changed[name] = changed.get(name, 0) + 1
+                    if updates and not dry_run:
+                        model._base_manager.filter(pk=pk).update(**updates)
+            if progress:
+                progress(len(rows))
+    return changed
