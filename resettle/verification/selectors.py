@@ -21,10 +21,18 @@ def verifier_queue(*, user, include_done: bool = False):
     require(user, VERIFY)
     unverified = ClaimedEmployment.objects.filter(application=OuterRef("pk"),
                                                   verification_status=VerificationStatus.UNVERIFIED)
+    # A record this application matches is also matched by another one (a namesake, or a
+    # relative claiming a relative's service): the verifier must decide between them.
+    own_records = CandidateMatch.objects.filter(application=OuterRef(OuterRef("pk")),
+                                                probability__gte=DEFAULT_THRESHOLD).values("record")
+    contested = (CandidateMatch.objects.filter(record__in=own_records, probability__gte=DEFAULT_THRESHOLD)
+                 .exclude(application=OuterRef("pk")))
     qs = Application.objects.annotate(
         top_probability=Max("candidates__probability"),
         candidate_count=Count("candidates", filter=Q(candidates__probability__gte=DEFAULT_THRESHOLD)),
         waiting=Exists(unverified),
+        contested=Exists(contested),
+        possible_duplicate=Exists(DuplicateLink.objects.filter(application=OuterRef("pk"))),
     )
     if not include_done:
         qs = qs.filter(waiting=True)

@@ -170,6 +170,23 @@ def _verified_client(client, user):
     return client
 
 
+def test_queue_flags_contested_records_and_possible_duplicates(records, user_factory, client):
+    a, b, c = _duplicate_world()
+    x = apply("Muhammad Hussaini", "Ghulam", "1982")
+    y = apply("محمد حسینی", "غلام", "1361")  # claims the same HR record
+    for application in (x, y, a):
+        services.candidates_refresh(application=application)
+    verifier = user_factory("df_verifier")
+    flags = {q.pk: (q.contested, q.possible_duplicate) for q in verifier_queue(user=verifier)}
+    assert flags[x.pk] == flags[y.pk] == (True, False)
+    assert flags[a.pk] == flags[c.pk] == (False, True)
+    others = [f for pk, f in flags.items() if pk not in {x.pk, y.pk, a.pk, b.pk, c.pk}]
+    assert others and not any(contested or dup for contested, dup in others)
+    _verified_client(client, verifier)
+    body = client.get(reverse("verification:queue")).content.decode()
+    assert "another application matches the same record" in body and "possible duplicate application" in body
+
+
 def test_verifier_screens(records, user_factory, client):
     verifier = user_factory("df_verifier")
     application = apply("Muhammad Hussaini", "Ghulam", "1982")
