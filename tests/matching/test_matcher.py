@@ -63,6 +63,20 @@ def test_brother_is_not_a_match(index):
     assert "R3" not in cands or cands["R3"].probability < DEFAULT_THRESHOLD
 
 
+def test_a_shared_fathers_name_counts_little_when_the_names_disagree(index):
+    """Brothers share a father's name; the brother's record gets at most FAMILY_FATHER_CAP bits for
+    it, while the applicant's own record gets the full term-frequency weight, and both say so."""
+    from resettle.matching.engine import FAMILY_FATHER_CAP
+
+    cands = {c.record_id: c for c in index.candidates(APPLICANT, limit=20)}
+    brother = {x.field: x for x in cands["R3"].contributions}
+    own = {x.field: x for x in cands["R2"].contributions}
+    assert brother["father"].level == own["father"].level == "exact"
+    assert brother["father"].weight == FAMILY_FATHER_CAP < own["father"].weight
+    assert "relatives share a father's name" in brother["father"].text
+    assert "relatives" not in own["father"].text
+
+
 def test_probabilities_are_consistent_with_contributions(index):
     for c in index.candidates(APPLICANT, limit=5):
         total = sum(x.weight for x in c.contributions)
