@@ -1,4 +1,5 @@
 import csv
+import json
 
 import pytest
 
@@ -52,6 +53,29 @@ def test_match_writes_the_contract(files):
     assert {("A1", "R1"), ("A1", "R2"), ("A2", "R1"), ("A2", "R2")} <= pairs
     assert not any(x["applicant_id"] == "A3" for x in rows)
     assert all(0 < float(x["match_probability"]) <= 1 for x in rows)
+
+
+def test_explain_writes_the_reasons_beside_the_unchanged_contract(files):
+    r, a, tmp = files
+    match_files(r, a, tmp / "M.csv", quiet=True, workers=1)
+    match_files(r, a, tmp / "M2.csv", quiet=True, workers=1, explain=tmp / "reasons.jsonl")
+    assert (tmp / "M.csv").read_bytes() == (tmp / "M2.csv").read_bytes()  # the contract file is the same
+    lines = [json.loads(x) for x in (tmp / "reasons.jsonl").read_text(encoding="utf-8").splitlines()]
+    with open(tmp / "M.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(x["applicant_id"], x["record_id"]) for x in lines] == [(x["applicant_id"], x["record_id"]) for x in rows]
+    one = next(x for x in lines if (x["applicant_id"], x["record_id"]) == ("A1", "R2"))
+    fields = {x["field"]: x for x in one["reasons"]}
+    assert {"prior", "name", "father", "birth"} <= set(fields)
+    assert "GHOLAM" in fields["father"]["text"] or "Ghulam" in fields["father"]["text"]
+    bits = sum(x["bits"] for x in one["reasons"])
+    assert 2 ** bits / (1 + 2 ** bits) == pytest.approx(one["match_probability"], abs=1e-3)
+    assert one["conflict"] is True and one["conflicting_applicants"] == ["A2"]  # A2 claims the same records
+
+    dedupe_file(a, tmp / "C.csv", quiet=True, workers=1, explain=tmp / "pairs.jsonl")
+    pairs = [json.loads(x) for x in (tmp / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(p["applicant_id"], p["other_id"]) for p in pairs] == [("A1", "A2")]
+    assert pairs[0]["cluster_id"] == "A1" and pairs[0]["reasons"]
 
 
 def test_a_higher_threshold_keeps_fewer_pairs(files):

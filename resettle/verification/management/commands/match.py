@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             n = match_files(opts["records"], opts["applicants"], opts["out"], opts["threshold"],
-                            workers=opts["workers"] or os.cpu_count() or 1)
+                            workers=opts["workers"] or os.cpu_count() or 1, explain=opts["explain"])
         except (InputError, ValueError) as exc:
             raise CommandError(str(exc)) from None
         self.stderr.write(f"{n} matches written to {opts['out']}")
