@@ -38,11 +38,13 @@ def _ordinals(values: list) -> np.ndarray:
 
 
 def employment_records_table(*, reference: date, employer: str | None = None) -> PeriodTable:
-    """All employment records as simulation candidates. Only canonical, unencrypted columns are
-    read, with a plain cursor: the ORM's per-row objects cost more than the simulation itself."""
+    """The people in the employment records as simulation candidates: records grouped into one
+    person by the matcher (person_group) are one candidate with several periods; a record not yet
+    grouped stands alone. Only canonical, unencrypted columns are read, with a plain cursor: the
+    ORM's per-row objects cost more than the simulation itself."""
     meta = EmploymentRecord._meta
     q = connection.ops.quote_name
-    cols = ["id", "employer", "unit", "role", "location", "start_date", "end_date"]
+    cols = ["id", "employer", "unit", "role", "location", "start_date", "end_date", "person_group"]
     sql = f"SELECT {', '.join(q(meta.get_field(c).column) for c in cols)} FROM {q(meta.db_table)}"
     params: list = []
     if employer:
@@ -56,11 +58,13 @@ def employment_records_table(*, reference: date, employer: str | None = None) ->
         return records_table(employer=Column([], np.zeros(0, np.int32)), unit=Column([], np.zeros(0, np.int32)),
                              role=Column([], np.zeros(0, np.int32)), location=Column([], np.zeros(0, np.int32)),
                              start=np.zeros(0, np.int64), end=np.zeros(0, np.int64), reference=reference, ids=[])
-    ids, emp, unit, role, loc, start, end = zip(*rows)
+    ids, emp, unit, role, loc, start, end, person = zip(*rows)
+    people: dict[str, int] = {}
+    group = np.array([people.setdefault(p or f"record:{i}", len(people)) for i, p in zip(ids, person)], dtype=np.int64)
     return records_table(employer=Column.from_values(emp), unit=Column.from_values(unit),
                          role=Column.from_values(role), location=Column.from_values(loc),
                          start=_ordinals(list(start)), end=_ordinals(list(end)),
-                         reference=reference, ids=[str(i) for i in ids])
+                         reference=reference, ids=list(people), group=group)
 
 
 def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list[int]]:

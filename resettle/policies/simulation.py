@@ -79,7 +79,9 @@ def run(*, policy: str, compare_with: str | None = None, on: date | None = None,
             text = format_simulation(result)
             results[name] = asdict(result)
         rows += [{"population": name, **r} for r in part_rows]
-        texts.append(f"##### Population: {name} ({table.n_groups} candidates)\n\n{text}")
+        size = (f"{table.n_groups} people in {table.n_periods} records" if name == "records" and table.group is not None
+                else f"{table.n_groups} candidates")
+        texts.append(f"##### Population: {name} ({size})\n\n{text}")
         if chart_path:
             path = Path(chart_path)
             if i:

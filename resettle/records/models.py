@@ -67,6 +67,10 @@ class EmploymentRecord(models.Model):
     content_sha256 = models.CharField(max_length=64, help_text="Of the normalised row: detects changed re-imports.")
     full_name_index = BlindIndexField(source="full_name", purpose="record.name", normaliser=NAME_KEY)
     father_name_index = BlindIndexField(source="father_name", purpose="record.father", normaliser=NAME_KEY)
+    # Derived: records the matcher takes to be one person (rotations, re-hires, two sources) share
+    # the id of the group's first record, so simulations count people, not rows. Recomputed in the
+    # background after every records import (resettle.verification.services.records_group_refresh).
+    person_group = models.CharField(max_length=40, blank=True, default="", db_index=True, editable=False)
 
     class Meta:
         constraints = [

@@ -184,7 +184,8 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
                      details={"source": source.name, "rows": len(cleaned), "created": created,
                               "updated": updated, "unchanged": unchanged})
         if created or updated:
-            from resettle.verification.tasks import enqueue_matching
+            from resettle.verification.tasks import enqueue_matching, enqueue_record_grouping
 
             enqueue_matching()  # new evidence: every application is re-scored in the background
+            enqueue_record_grouping()
     return ImportResult(table.name, len(cleaned), created, updated, unchanged, batch.pk)

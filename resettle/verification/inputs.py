@@ -40,3 +40,12 @@ def applicant_input(application: Application) -> ApplicantIn:
         claimed_location=(claim.raw_location or claim.location) if claim else "",
         claimed_start=claim.start_date if claim else None, claimed_end=claim.end_date if claim else None,
     )
+
+
+def record_as_applicant(record: EmploymentRecord) -> ApplicantIn:
+    """A record in the applicant's shape, so records can be de-duplicated into people with the
+    same model that de-duplicates applications."""
+    r = record_input(record)
+    return ApplicantIn(applicant_id=r.record_id, full_name=r.full_name, father_name=r.father_name,
+                       birth_date=r.birth_year, claimed_role=r.role, claimed_unit=r.unit, claimed_location=r.location,
+                       claimed_start=r.start_date, claimed_end=r.end_date)

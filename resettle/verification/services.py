@@ -17,7 +17,7 @@ from resettle.applications.models import Application, ClaimedEmployment, Member,
 from resettle.audit.services import record_event
 from resettle.matching import Index, dedupe
 from resettle.records.models import EmploymentRecord, ImportBatch
-from resettle.verification.inputs import applicant_input, record_input
+from resettle.verification.inputs import applicant_input, record_as_applicant, record_input
 from resettle.verification.models import CandidateMatch, DuplicateLink, Outcome, VerificationDecision
 
 SHOW_AT_LEAST = 0.01  # candidates below 1% are noise to a verifier
@@ -148,6 +148,25 @@ def duplicates_refresh(*, threshold: float | None = None) -> int:
 def _explanation_json(contributions) -> str:
     return json.dumps([{"field": x.field, "level": x.level, "weight": x.weight, "text": x.text} for x in contributions],
                       ensure_ascii=False)
+
+
+def records_group_refresh(*, progress: Callable | None = None) -> int:
+    """Group the employment records into people with the de-duplication model (a person's
+    rotations, re-hires, the same person in two sources); each record's person_group becomes the
+    id of its group's first record. Returns the number of people. One process: this runs in the
+    task worker."""
+    records = list(EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
+    if not records:
+        return 0
+    clusters = dedupe([record_as_applicant(r) for r in records], progress=progress)
+    changed = [r for r in records if r.person_group != clusters[str(r.pk)]]
+    for r in changed:
+        r.person_group = clusters[str(r.pk)]
+    EmploymentRecord.objects.bulk_update(changed, ["person_group"], batch_size=1000)
+    people = len(set(clusters.values()))
+    record_event(actor=None, action="records.grouped", details={"records": len(records), "people": people,
+                                                                "changed": len(changed)})
+    return people
 
 
 class VerificationError(Exception):

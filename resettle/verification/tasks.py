@@ -23,3 +23,15 @@ def enqueue_matching(application_ids: list[str] | None = None) -> None:
     """Match after the surrounding transaction commits: the worker must see the new rows."""
     ids = [str(i) for i in application_ids] if application_ids is not None else None
     transaction.on_commit(lambda: match_applications.enqueue(ids))
+
+
+@task()
+def group_records() -> int:
+    from resettle.verification.services import records_group_refresh
+
+    return records_group_refresh()
+
+
+def enqueue_record_grouping() -> None:
+    """Group records into people after the import commits (simulations count people)."""
+    transaction.on_commit(lambda: group_records.enqueue())

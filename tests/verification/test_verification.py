@@ -220,3 +220,38 @@ def test_a_name_carrying_markup_is_shown_as_text_on_the_verifier_screen(records,
     body = client.get(reverse("verification:case", args=[application.pk])).content.decode()
     assert '<script>alert("x")</script>' not in body
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Hussaini" in body
+
+
+def test_records_are_grouped_into_people(db, tmp_path):
+    """Two rotations of one interpreter (one clerk wrote the father into the name, in capitals;
+    the other wrote the family name first) become one person; his brother and the other staff do
+    not join him. Re-running changes nothing."""
+    import random
+
+    rng = random.Random(4)
+    given = ["Karim", "Nasir", "Jawad", "Farid", "Rahim", "Wahid", "Zahir", "Nazir", "Hamid", "Latif", "Najib"]
+    family = ["Rezaie", "Ahmadi", "Karimi", "Jafari", "Sadiqi", "Hakimi", "Rahimi", "Amiri"]
+    rows = [f"F-{i},{rng.choice(given)} {rng.choice(family)},{rng.choice(given)},{rng.randint(1950, 1995)},"
+            f"driver,US PRT,Kandahar,{rng.randint(2004, 2018)}-01-01,\n" for i in range(60)]
+    path = tmp_path / "hr.csv"
+    path.write_text(HR.splitlines()[0] + "\n"
+                    + "P-1,MOHD HUSAINI S/O GHOLAM,,1361,terp,PRT Bamyan,Bamiyan,2009-03-01,2010-09-30\n"
+                    + "P-2,\"Husaini, Muhammad\",Ghulam,1982,Interpreter,CRIB 7,Bamyan,2011-01-10,2012-04-01\n"
+                    + "P-3,Zabihullah Husaini,Ghulam,1987,Driver,CRIB 7,Bamyan,2011-01-10,2012-04-01\n"
+                    + "".join(rows), encoding="utf-8")
+    import_records(path=path, source_name="nzdf-prt-bamyan")
+    people = services.records_group_refresh()
+    group = {r.source_record_id: r.person_group for r in EmploymentRecord.objects.all()}
+    assert group["P-1"] == group["P-2"] != group["P-3"]
+    assert people == len(set(group.values())) < len(group)
+    assert sum(1 for g in group.values() if g == group["P-1"]) == 2
+    event = AuditEvent.objects.filter(action="records.grouped").latest("seq")
+    assert event.details["people"] == people and "HUSAINI" not in str(event.details)
+    services.records_group_refresh()
+    assert AuditEvent.objects.filter(action="records.grouped").latest("seq").details["changed"] == 0
+
+    # Simulations count people: the two rotations are one candidate with two periods.
+    from resettle.policies.selectors import employment_records_table
+
+    table = employment_records_table(reference=dt.date(2012, 12, 12))
+    assert table.n_groups == people and table.n_periods == len(group)

@@ -46,17 +46,19 @@ def records_table(
     end: np.ndarray,
     reference: date,
     ids: Sequence | np.ndarray | None = None,
+    group: np.ndarray | None = None,
 ) -> PeriodTable:
-    """Employment records as candidates: one group per record. Records are the employer's
+    """Employment records as candidates: one per record, or, with ``group`` (record -> person,
+    0..n-1), one per person with each of their records a period. Records are the employer's
     own, so they count as confirmed; an empty end date stays unknown, not 'ongoing'."""
-    n = len(start)
+    n = len(start) if group is None else (int(group.max()) + 1 if len(group) else 0)
     return PeriodTable(
         n_groups=n,
         employer=employer, unit=unit, role=role, location=location,
-        verification=Column(["confirmed"], np.zeros(n, dtype=np.int32)),
+        verification=Column(["confirmed"], np.zeros(len(start), dtype=np.int32)),
         start=start, end=end,
         reference=np.full(n, reference.toordinal(), dtype=np.int64),
-        group=None,
+        group=group,
         extra={"ids": ids if ids is not None else np.arange(n)},
     )
 
