@@ -150,15 +150,15 @@ def _explanation_json(contributions) -> str:
                       ensure_ascii=False)
 
 
-def records_group_refresh(*, progress: Callable | None = None) -> int:
+def records_group_refresh(*, progress: Callable | None = None, workers: int = 1) -> int:
     """Group the employment records into people with the de-duplication model (a person's
     rotations, re-hires, the same person in two sources); each record's person_group becomes the
-    id of its group's first record. Returns the number of people. One process: this runs in the
-    task worker."""
+    id of its group's first record. Returns the number of people. One process by default: the
+    task worker calls it; `resettle group-records` may use every core."""
     records = list(EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
     if not records:
         return 0
-    clusters = dedupe([record_as_applicant(r) for r in records], progress=progress)
+    clusters = dedupe([record_as_applicant(r) for r in records], progress=progress, workers=workers)
     changed = [r for r in records if r.person_group != clusters[str(r.pk)]]
     for r in changed:
         r.person_group = clusters[str(r.pk)]

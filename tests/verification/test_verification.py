@@ -255,3 +255,14 @@ def test_records_are_grouped_into_people(db, tmp_path):
 
     table = employment_records_table(reference=dt.date(2012, 12, 12))
     assert table.n_groups == people and table.n_periods == len(group)
+
+
+def test_group_records_command(records):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("group_records", "--workers", "1", stdout=out)
+    assert "3 records grouped into 3 people." in out.getvalue()  # three different people
+    assert all(r.person_group for r in EmploymentRecord.objects.all())
