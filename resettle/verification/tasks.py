@@ -25,7 +25,8 @@ def enqueue_matching(application_ids: list[str] | None = None) -> None:
     transaction.on_commit(lambda: match_applications.enqueue(ids))
 
 
-@task()
+# Below matching: a verifier waits for a case's candidates, an analyst's counts can wait.
+@task(priority=-10)
 def group_records() -> int:
     from resettle.verification.services import records_group_refresh
 
@@ -33,5 +34,14 @@ def group_records() -> int:
 
 
 def enqueue_record_grouping() -> None:
-    """Group records into people after the import commits (simulations count people)."""
-    transaction.on_commit(lambda: group_records.enqueue())
+    """Group records into people after the import commits (simulations count people). One
+    waiting grouping is enough, since it reads every record when it runs: several imports in a
+    row queue it once."""
+
+    def enqueue():
+        from django_tasks_db.models import DBTaskResult
+
+        if not DBTaskResult.objects.ready().filter(task_path=group_records.module_path).exists():
+            group_records.enqueue()
+
+    transaction.on_commit(enqueue)
