@@ -153,13 +153,14 @@ class BlindIndexField(models.CharField):
         return value
 
 
-def digest(purpose: str, normaliser: Callable[[str], str], value: str | None) -> str:
+def digest(purpose: str, normaliser: Callable[[str], str], value: str | None, *, key: bytes | None = None) -> str:
+    """The blind index of a value under the index key (or `key`, when re-keying)."""
     if not value:
         return ""
     normalised = normaliser(value)
     if not normalised:
         return ""
-    return blind_index(keys.index_key(), purpose, normalised)
+    return blind_index(key if key is not None else keys.index_key(), purpose, normalised)
 
 
 def document_number_key(value: str) -> str:

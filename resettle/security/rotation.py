@@ -16,14 +16,16 @@ from django.apps import apps
 from django.db import models, transaction
 
 from resettle.core import keys
-from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed
-from resettle.security.crypto import aad_for, blind_index, token_key_id
+from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed, digest
+from resettle.security.crypto import aad_for, token_key_id
 
 
 @dataclass(frozen=True)
-class EncryptedColumns:
+class ModelColumns:
+    """One model and its fields of one kind (encrypted values, or blind indexes)."""
+
     model: type[models.Model]
-    fields: tuple[EncryptedTextField, ...]
+    fields: tuple[models.Field, ...]
 
     @property
     def label(self) -> str:
@@ -46,17 +48,25 @@ class RotationReport:
         return sum(self.stale.values())
 
 
-def encrypted_columns() -> list[EncryptedColumns]:
-    """Every concrete model with at least one encrypted field, found through the app registry so
-    a model added later is rotated without anyone remembering to list it."""
+def _columns_of(kind: type[models.Field]) -> list[ModelColumns]:
+    """Every concrete model with at least one field of this kind, found through the app registry
+    so a model added later is covered without anyone remembering to list it."""
     found = []
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
-        enc = tuple(f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField))
-        if enc:
-            found.append(EncryptedColumns(model, enc))
+        fields = tuple(f for f in model._meta.concrete_fields if isinstance(f, kind))
+        if fields:
+            found.append(ModelColumns(model, fields))
     return sorted(found, key=lambda c: c.label)
+
+
+def encrypted_columns() -> list[ModelColumns]:
+    return _columns_of(EncryptedTextField)
+
+
+def blind_index_columns() -> list[ModelColumns]:
+    return _columns_of(BlindIndexField)
 
 
 def _token(value) -> str | None:
@@ -65,10 +75,9 @@ def _token(value) -> str | None:
     return None
 
 
-def _batches(columns: EncryptedColumns, batch_size: int) -> Iterator[list[tuple]]:
-    """Keyset pagination on the primary key: stable while other rows are inserted or deleted."""
-    model = columns.model
-    names = [f.attname for f in columns.fields]
+def _batches(model: type[models.Model], names: list[str], batch_size: int) -> Iterator[list[tuple]]:
+    """(pk, *names) rows by keyset pagination on the primary key: stable while other rows are
+    inserted or deleted."""
     last = None
     while True:
         qs = model._base_manager.order_by("pk")
@@ -95,7 +104,7 @@ def rotate(*, batch_size: int = 500, dry_run: bool = False,
     report = RotationReport()
     for columns in encrypted_columns():
         table = columns.model._meta.db_table
-        for rows in _batches(columns, batch_size):
+        for rows in _batches(columns.model, [f.attname for f in columns.fields], batch_size):
             with transaction.atomic():
                 for pk, *values in rows:
                     for f, value in zip(columns.fields, values):
@@ -127,7 +136,7 @@ def key_ids_in_use() -> dict[str, int]:
     """How many stored values each key id seals: after a complete rotation, only the active one."""
     counts: dict[str, int] = {}
     for columns in encrypted_columns():
-        for rows in _batches(columns, 2000):
+        for rows in _batches(columns.model, [f.attname for f in columns.fields], 2000):
             for _pk, *values in rows:
                 for value in values:
                     token = _token(value)
@@ -138,27 +147,6 @@ def key_ids_in_use() -> dict[str, int]:
 
 
 # ---- blind indexes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndexedColumns:
-    model: type[models.Model]
-    fields: tuple[BlindIndexField, ...]
-
-    @property
-    def label(self) -> str:
-        return self.model._meta.label
-
-
-def blind_index_columns() -> list[IndexedColumns]:
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        idx = tuple(f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField))
-        if idx:
-            found.append(IndexedColumns(model, idx))
-    return sorted(found, key=lambda c: c.label)
 
 
 def count_indexed_rows() -> int:
@@ -180,15 +168,7 @@ def reindex(*, key: bytes, batch_size: int = 500, dry_run: bool = False,
         model, table = columns.model, columns.model._meta.db_table
         sources = [model._meta.get_field(f.source) for f in columns.fields]
         names = [a for f, src in zip(columns.fields, sources) for a in (f.attname, src.attname)]
-        last = None
-        while True:
-            qs = model._base_manager.order_by("pk")
-            if last is not None:
-                qs = qs.filter(pk__gt=last)
-            rows = list(qs.values_list("pk", *names)[:batch_size])
-            if not rows:
-                break
-            last = rows[-1][0]
+        for rows in _batches(model, names, batch_size):
             with transaction.atomic():
                 for pk, *values in rows:
                     updates = {}
@@ -196,8 +176,7 @@ def reindex(*, key: bytes, batch_size: int = 500, dry_run: bool = False,
                         current, raw = values[2 * n], values[2 * n + 1]
                         if isinstance(raw, Sealed):
                             raw = ring.open(raw.token, aad_for(table, src.column, pk))
-                        normalised = f.normaliser()(raw) if raw else ""
-                        fresh = blind_index(key, f.purpose, normalised) if normalised else ""
+                        fresh = digest(f.purpose, f.normaliser(), raw, key=key)
                         if fresh != current:
                             updates[f.attname] = fresh
                             name = f"{columns.label}.{f.name}"
