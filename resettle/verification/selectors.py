@@ -63,30 +63,34 @@ def _person_summary(person) -> dict:
             "grandfather_name": person.grandfather_name, "birth": str(birth) if birth else ""}
 
 
+def _other_application(user, other: Application, probability: float, explanation: str, reason: str) -> dict:
+    """Another application shown beside this case (a competing claim, a possible duplicate): its
+    principal's identity, which is an audited view, and the pair's reasons."""
+    person = other.principal.person
+    record_event(actor=user, action="person.viewed", target=person, reason=reason,
+                 details={"application": str(other.pk), "fields": "identity"})
+    return {"application": other, "probability": probability, "principal": _person_summary(person),
+            "contributions": json.loads(explanation or "[]")}
+
+
 def verification_case(*, user, application: Application, reason: str = "verification") -> VerificationCase:
     require(user, VERIFY, target=application)
     principal = application.principal.person
     candidates = []
     for c in CandidateMatch.objects.filter(application=application).select_related("record", "record__source", "record__batch"):
-        competing = []
-        for other in (CandidateMatch.objects.filter(record=c.record, probability__gte=DEFAULT_THRESHOLD)
-                      .exclude(application=application).select_related("application")):
-            other_person = other.application.principal.person
-            competing.append({"application": other.application, "probability": other.probability,
-                              "principal": _person_summary(other_person),
-                              "contributions": json.loads(other.explanation or "[]")})
-            record_event(actor=user, action="person.viewed", target=other_person, reason=f"{reason}: competing claim",
-                         details={"application": str(other.application_id), "fields": "identity"})
+        competing = [
+            _other_application(user, other.application, other.probability, other.explanation,
+                               f"{reason}: competing claim")
+            for other in (CandidateMatch.objects.filter(record=c.record, probability__gte=DEFAULT_THRESHOLD)
+                          .exclude(application=application).select_related("application"))
+        ]
         candidates.append(CandidateView(candidate=c, record=c.record, contributions=json.loads(c.explanation or "[]"),
                                         competitors=competing))
-    duplicates = []
-    for link in DuplicateLink.objects.filter(application=application).select_related("other").order_by("-probability"):
-        other_person = link.other.principal.person
-        duplicates.append({"link": link, "application": link.other, "probability": link.probability,
-                           "kind": link.kind, "principal": _person_summary(other_person),
-                           "contributions": json.loads(link.explanation or "[]")})
-        record_event(actor=user, action="person.viewed", target=other_person, reason=f"{reason}: possible duplicate",
-                     details={"application": str(link.other_id), "fields": "identity"})
+    duplicates = [
+        {"kind": link.kind, **_other_application(user, link.other, link.probability, link.explanation,
+                                                 f"{reason}: possible duplicate")}
+        for link in DuplicateLink.objects.filter(application=application).select_related("other").order_by("-probability")
+    ]
     record_event(actor=user, action="person.viewed", target=principal, reason=reason,
                  details={"application": str(application.pk), "fields": "identity",
                           "records_shown": len(candidates)})
