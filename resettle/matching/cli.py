@@ -34,6 +34,19 @@ class InputError(Exception):
     """Bad input file; the message names the file, row and column."""
 
 
+def _check_writable(*paths) -> None:
+    """Refuse an output that cannot be written before any work, so a run never leaves one file
+    written and the other missing."""
+    for path in paths:
+        if path is None:
+            continue
+        folder = Path(path).resolve().parent
+        if not folder.is_dir():
+            raise InputError(f"{path}: cannot write file (no folder {folder})")
+        if not os.access(folder, os.W_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
+            raise InputError(f"{path}: cannot write file (permission denied)")
+
+
 def _tqdm(desc: str, quiet: bool):
     if quiet:
         return None
@@ -122,6 +135,7 @@ def match_files(
 ) -> int:
     """Write M.csv (and, if asked, the reasons for every match as JSON lines); returns the number
     of matches written."""
+    _check_writable(out, explain)
     clock = _Clock(quiet)
     recs = read_records(records)
     apps = read_applicants(applicants)
@@ -177,6 +191,7 @@ def dedupe_file(
 ) -> int:
     """Write C.csv (and, if asked, the scored pairs that joined the clusters, with their reasons,
     as JSON lines); returns the number of clusters."""
+    _check_writable(out, explain)
     apps = read_applicants(applicants)
     try:
         result = dedupe(apps, threshold, workers=workers, progress=_tqdm("dedupe applicants", quiet),

@@ -78,6 +78,15 @@ def test_explain_writes_the_reasons_beside_the_unchanged_contract(files):
     assert pairs[0]["cluster_id"] == "A1" and pairs[0]["reasons"]
 
 
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(files):
+    r, a, tmp = files
+    with pytest.raises(InputError, match="reasons.jsonl: cannot write file"):
+        match_files(r, a, tmp / "M.csv", quiet=True, workers=1, explain=tmp / "missing" / "reasons.jsonl")
+    assert not (tmp / "M.csv").exists()  # nothing half-written
+    with pytest.raises(InputError, match="C.csv: cannot write file"):
+        dedupe_file(a, tmp / "missing" / "C.csv", quiet=True, workers=1)
+
+
 def test_a_higher_threshold_keeps_fewer_pairs(files):
     r, a, tmp = files
     low = match_files(r, a, tmp / "lo.csv", threshold=0.05, quiet=True, workers=1)
