@@ -30,7 +30,7 @@ def exports_page(user) -> ExportsPage:
     return ExportsPage(can_request=can_request, can_approve=can_approve, own=own, awaiting=awaiting)
 
 
-def export_for(user, export_id) -> ExportRequest | None:
+def export_for(export_id) -> ExportRequest | None:
     """The export with this id, if any. What the user may do with it is the services' to decide
     (and to audit when they refuse)."""
     return ExportRequest.objects.select_related("requested_by", "approved_by").filter(pk=export_id).first()
