@@ -117,8 +117,13 @@ def _given_name(rng: random.Random) -> list[tuple[str, str]]:
 class Clerk:
     """Spelling habits of one person typing names into an HR list (or of one applicant)."""
 
-    def __init__(self, rng: random.Random, *, applicant: bool = False) -> None:
+    def __init__(self, rng: random.Random, *, applicant: bool = False, clean: frozenset[str] = frozenset(),
+                 side: random.Random | None = None) -> None:
         self.rng = rng
+        self.clean = clean
+        # Spellings redrawn for the ablations come from side, so the main stream (and with it
+        # every person, record and missing field) stays exactly as in the noisy run.
+        self.side = side
         self.case = rng.choices(["upper", "title", "lower", "asis"], [40, 45, 5, 10])[0] if not applicant else "title"
         self.father_mode = rng.choices(["column", "s/o", "son of", "missing"], [60, 25, 5, 10])[0]
         if applicant:
@@ -223,6 +228,32 @@ class Clerk:
         return s.capitalize()
 
     def write_name(self, given, surname) -> str:
+        return self._ablated(self._write_name, given, surname)
+
+    def write_father(self, father) -> str:
+        return self._ablated(self._write_father, father)
+
+    def _ablated(self, write, *parts) -> str:
+        """The text as drawn, or (ablations) with a difficulty taken away: "spelling" writes
+        the canonical romanisation; "script" (a Dari-script clerk writes Latin letters) and
+        "typos" (no typo) redraw the spelling from the same clerk's habits."""
+        text = write(*parts)
+        if not self.clean:
+            return text
+        if "spelling" in self.clean:
+            return _canonical(parts[0], parts[1] if len(parts) > 1 else None)
+        saved = self.rng, self.dari, self.typo
+        self.rng = self.side
+        if "script" in self.clean:
+            self.dari = False
+        if "typos" in self.clean:
+            self.typo = 0.0
+        try:
+            return write(*parts) if (self.dari, self.typo) != saved[1:] else text
+        finally:
+            self.rng, self.dari, self.typo = saved
+
+    def _write_name(self, given, surname) -> str:
         if self.dari:
             g = self._part_dari(given)
             return self._typo(g + (" " + self._part_dari([surname]) if surname else ""))
@@ -234,7 +265,7 @@ class Clerk:
             text = g
         return self._case(self._typo(text))
 
-    def write_father(self, father) -> str:
+    def _write_father(self, father) -> str:
         if self.dari:
             return self._typo(self._part_dari(father))
         return self._case(self._typo(self._part_latin(father)))
@@ -250,6 +281,11 @@ class Clerk:
         return f"c. {year}" if mode == "approx" else str(year)
 
 
+def _canonical(given, surname) -> str:
+    """A name as one careful clerk would write it: the base romanisation, Latin script, no typo."""
+    return " ".join(b for b, _ in given + ([surname] if surname else [])).title()
+
+
 def _period(rng: random.Random, start_year: int) -> tuple[datetime.date, datetime.date]:
     start = datetime.date(start_year, rng.randint(1, 12), rng.randint(1, 28))
     end = start + datetime.timedelta(days=rng.randint(120, 1500))
@@ -258,8 +294,12 @@ def _period(rng: random.Random, start_year: int) -> tuple[datetime.date, datetim
     return min(start, last - datetime.timedelta(days=90)), min(end, last)
 
 
-def generate(n_records: int, n_applicants: int, seed: int = 7):
+def generate(n_records: int, n_applicants: int, seed: int = 7, clean: frozenset[str] = frozenset()):
     """Return (records, applicants, link_truth, dedupe_truth).
+
+    clean names difficulties to take away (ablations: what each costs): "typos", "script"
+    (no Dari script), "spelling" (every name in its canonical romanisation, which also drops
+    the other two). The people, records, applications and missing fields are the same.
 
     records / applicants: lists of dicts with the CSV contract's columns; link_truth: set of
     (applicant_id, record_id); dedupe_truth: dict applicant_id -> person id.
@@ -282,7 +322,8 @@ def generate(n_records: int, n_applicants: int, seed: int = 7):
         return p
 
     # HR records: people with 1-3 records (rotations, re-hires); some have brothers who also worked.
-    clerks = [Clerk(rng) for _ in range(80)]
+    side = random.Random(seed + 1)
+    clerks = [Clerk(rng, clean=clean, side=side) for _ in range(80)]
     records: list[dict] = []
     workers: list[Person] = []
     while len(records) < n_records:
@@ -339,7 +380,7 @@ def generate(n_records: int, n_applicants: int, seed: int = 7):
 
     def add_applicant(p: Person, claim_from: Person | None = None) -> None:
         claim = claim_from or p
-        clerk = Clerk(rng, applicant=True)
+        clerk = Clerk(rng, applicant=True, clean=clean, side=side)
         aid = f"A{len(applicants):06d}"
         recs = claim.records
         if recs:

@@ -225,6 +225,34 @@ def f1_by_size(args, work: Path) -> list[dict]:
     return out
 
 
+ABLATIONS = [("typos", "no typos"), ("script", "no Dari script (those clerks write Latin)"),
+             ("spelling", "every name in its canonical romanisation (no variants, typos or script)")]
+
+
+def ablations(args, work: Path) -> list[dict]:
+    """Our matcher on the same people, records, applications and missing fields with one
+    difficulty taken away: how much of the shortfall each costs, and what is left when names
+    are spelled perfectly (what the fields themselves cannot tell apart)."""
+    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    out = []
+    for aspect, label in ABLATIONS:
+        print(f"ablation: {label} ...", file=sys.stderr)
+        records, applicants, link_truth, person = generate(args.records, args.applicants, seed=args.seed,
+                                                           clean=frozenset([aspect]))
+        R, A = work / f"records_{aspect}.csv", work / f"applicants_{aspect}.csv"
+        write_csv(R, records, RECORD_COLUMNS)
+        write_csv(A, applicants, APPLICANT_COLUMNS)
+        M, C = work / f"M_{aspect}.csv", work / f"C_{aspect}.csv"
+        run_measured([PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(M)])
+        run_measured([PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(C)])
+        lp, lr, lf = prf(read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD), link_truth)
+        dedupe_f1 = prf(cluster_pairs(read_clusters(C)), cluster_pairs(person))[2]
+        out.append({"label": label, "p": lp, "r": lr, "link_f1": lf, "dedupe_f1": dedupe_f1})
+    return out
+
+
 # ---- main ------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -234,6 +262,7 @@ def main(argv=None) -> int:
     p.add_argument("--small", action="store_true", help="20,000 records x 2,000 applicants")
     p.add_argument("--no-splink", action="store_true")
     p.add_argument("--no-sizes", action="store_true", help="skip the F1-by-size runs at smaller sizes")
+    p.add_argument("--no-ablations", action="store_true", help="skip the runs with one difficulty taken away")
     p.add_argument("--out", type=Path, default=OUT_DOC)
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
@@ -294,8 +323,9 @@ def main(argv=None) -> int:
         splink_febrl = (*prf(spred, febrl4_truth()), time.perf_counter() - t)
 
     by_size = [] if args.no_sizes else f1_by_size(args, work)
+    ablated = [] if args.no_ablations else ablations(args, work)
     write_report(args, info, res, lat, (fp, fr, ff, fwall), splink_febrl, len(link_truth), n_with,
-                 len(dedupe_truth), DEFAULT_THRESHOLD, by_size)
+                 len(dedupe_truth), DEFAULT_THRESHOLD, by_size, ablated)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -344,7 +374,7 @@ def _gb(b: int) -> str:
 
 
 def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_dup_pairs, threshold,
-                 by_size=()) -> None:
+                 by_size=(), ablated=()) -> None:
     ours = res["ours"]
     sp = res.get("splink")
     full = args.records >= 200_000 and args.applicants >= 20_000
@@ -420,6 +450,18 @@ def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_d
         ]
         lines += [f"| {r['records']:,} x {r['applicants']:,} | {r['link_f1']:.4f} | {r['dedupe_f1']:.4f} |" for r in by_size]
         lines += [f"| {args.records:,} x {args.applicants:,} | {ours['f1']:.4f} | {ours['df']:.4f} |", ""]
+    if ablated:
+        lines += [
+            f"What each difficulty costs (ours, {args.records:,} x {args.applicants:,}: the same people, records,",
+            "applications, dates and missing fields, with one difficulty taken away; bench/matching/generate.py `clean`):",
+            "",
+            "| data | link precision | link recall | link pair F1 | dedupe pair F1 |",
+            "|---|---|---|---|---|",
+            f"| as generated | {ours['p']:.4f} | {ours['r']:.4f} | {ours['f1']:.4f} | {ours['df']:.4f} |",
+        ]
+        lines += [f"| {r['label']} | {r['p']:.4f} | {r['r']:.4f} | {r['link_f1']:.4f} | {r['dedupe_f1']:.4f} |"
+                  for r in ablated]
+        lines.append("")
     lines += NOTES
     if not full:
         lines.append("(Reduced-size run: the targets above are judged on the full size only.)\n")
