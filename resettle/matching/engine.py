@@ -204,7 +204,9 @@ class Index:
         self._max_rest_day = rest + max(max(birth), 0.0)
         self._max_rest = rest + max(max(self._birth_noday[1:]), 0.0)
         self._max_after_birth = rest
-        self._fuzzy_max = max(max(self._weights[0][3:]), 0.0)
+        # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
+        self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
+        self._typo_scale = [params.u[f][F.TYPO] / max(params.u[f][0], 1e-9) for f in ("name", "father")]
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -294,7 +296,7 @@ class Index:
                 w = table[np.where(present, col, len(table) - 1)]
                 if j < 2:
                     m_bits = np.log2(np.maximum(np.array(params.m[f]), 1e-3))
-                    tf = present & (col <= 2)
+                    tf = present & (col <= F.TYPO)
                     w = np.where(tf, m_bits[np.where(tf, col, 0)] + TF[:, j], w)
                 elif j == 2:
                     noday = np.array(self._birth_noday + [0.0])
@@ -330,14 +332,10 @@ class Index:
                 bits = []
                 for j, (x, y) in enumerate(((a.name, b.name), (a.father, b.father))):
                     lv = levels[j]
-                    if lv is None or lv > 2:
+                    if lv is None or lv > F.TYPO:
                         bits.append(0.0)
                         continue
-                    shared = x if len(x.bag) <= len(y.bag) else y
-                    u = self._tf_u(shared, father=j == 1, level=lv)
-                    if lv == 2:
-                        u = max(u, self._tf_u(shared, father=j == 1, level=0))
-                    bits.append(-math.log2(u))
+                    bits.append(-math.log2(self._name_ref_u(j, lv, x, y)))
                 tf_bits.append(bits)
                 day.append(F.day_comparable(a, b))
         return rows, tf_bits, day
@@ -382,17 +380,35 @@ class Index:
             u *= freq.get(t, floor)
         return max(u, floor)
 
-    def _name_weight(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
-        if lv > 2:
-            return self._weights[j][lv]
-        # Term-frequency adjustment: agreeing on a rare name is stronger evidence than agreeing
-        # on "Mohammad Ali". The shorter name is what both sides share.
+    def _name_ref_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
+        """u of agreeing at level lv (exact to typo) on this very name: term frequency."""
+        father = j == 1
+        if lv == F.TYPO:
+            # A slip of the pen is as common as the name slipped on (the more common of the two
+            # spellings; the slip itself is rare in the file), times how much rarer a slip than
+            # an exact agreement is among different people (Splink's term-frequency adjustment
+            # of a fuzzy level, relative to the exact level).
+            return max(self._tf_u(na, father, 0), self._tf_u(nb, father, 0)) * self._typo_scale[j]
+        # The shorter name is what both sides share.
         shared = na if len(na.bag) <= len(nb.bag) else nb
-        u = self._tf_u(shared, father=j == 1, level=lv)
+        u = self._tf_u(shared, father=father, level=lv)
         if lv == 2:
             # A skeleton match is never stronger evidence than an exact one on the same name.
-            u = max(u, self._tf_u(shared, father=j == 1, level=0))
-        return math.log2(max((self._m_name if j == 0 else self._m_father)[lv], 1e-3) / u)
+            u = max(u, self._tf_u(shared, father=father, level=0))
+        return u
+
+    def _name_weight(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
+        if lv > F.TYPO:
+            return self._weights[j][lv]
+        # Term-frequency adjustment: agreeing on a rare name is stronger evidence than agreeing
+        # on "Mohammad Ali".
+        m = self._m_name if j == 0 else self._m_father
+        u = self._name_ref_u(j, lv, na, nb)
+        w = math.log2(max(m[lv], 1e-3) / u)
+        if lv == F.TYPO:
+            # ... and a slip is never stronger evidence than the name spelt right.
+            w = min(w, math.log2(max(m[0], 1e-3) / (u / self._typo_scale[j])))
+        return w
 
     def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
         """(log2 odds, levels, weights); None when even full agreement on the remaining fields
@@ -401,6 +417,7 @@ class Index:
         # name first, so a candidate whose own name can at best be a fuzzy match is dropped
         # before the dear fuzzy comparison when even that could not reach floor: first against
         # the most the other fields could add, then against what they do add (cheap to compare).
+        # A typo (cheap to test) weighs like the name itself, so it is never dropped this way.
         rest_max = self._max_rest_day if (a.exact_day and b.exact_day) else self._max_rest
         x, y = a.father, b.father
         lf = None if x is None or y is None else (_NAME_CACHE.get((x.serial, y.serial)) or F.compare_name(x, y))
@@ -412,7 +429,7 @@ class Index:
         else:
             ln = _NAME_CACHE.get((x.serial, y.serial))
             if ln is None:
-                if floor is not None and F.at_best_fuzzy(x, y):
+                if floor is not None and F.at_best_fuzzy(x, y) and not F.slip_of_the_pen(x, y):
                     bound = self._prior + wf + self._fuzzy_max
                     if bound + rest_max < floor:
                         return None
@@ -541,9 +558,9 @@ class Index:
         the rest against the applicant's claim. None when the names disagree (one person's
         records agree on the name at least fuzzily)."""
         mc = [F.compare_name(m.name, c.name), F.compare_name(m.father, c.father)]
-        if mc[0] is None or mc[0] >= 4:
+        if mc[0] is None or mc[0] >= F.PARTIAL:
             ac = F.compare_name(a.name, c.name)
-            if ac is None or ac >= 4:
+            if ac is None or ac >= F.PARTIAL:
                 return None
         total, levels, ws = self._score(a, c)
         for j, (x, y) in enumerate(((m.name, c.name), (m.father, c.father))):
@@ -620,10 +637,10 @@ def _same_person_possible(x: Prepared, y: Prepared) -> bool:
     """Nothing in two records says they are different people: names agree at least fuzzily,
     fathers' names and birth years (within a year) do not disagree."""
     ln = F.compare_name(x.name, y.name)
-    if ln is not None and ln >= 4:
+    if ln is not None and ln >= F.PARTIAL:
         return False
     lf = F.compare_name(x.father, y.father)
-    if lf is not None and lf >= 4:
+    if lf is not None and lf >= F.PARTIAL:
         return False
     lb = F.compare_birth(x, y)
     return lb is None or lb < 4
@@ -696,6 +713,9 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
         return f"{label} {pair}: one adds name parts ('{na.key}' / '{nb.key}')"
     if lname == "skeleton":
         return f"{label} {pair}: same consonant skeleton '{' '.join(na.skel)}' (spelling or script variant)"
+    if lname == "typo":
+        return (f"{label} {pair}: one letter apart in one part ('{na.folded}' / '{nb.folded}'), "
+                "a slip of the pen; weighed by how common the name is")
     if lname == "fuzzy":
         return f"{label} {pair}: similar spelling ('{na.folded}' ~ '{nb.folded}', likely typo)"
     if lname == "partial":

@@ -24,7 +24,8 @@ from resettle.names.places import canonical_location, canonical_role, canonical_
 from .model import ApplicantIn, FieldError, RecordIn
 
 # Comparison levels per field, strongest first. Names in docs/matching.md.
-NAME_LEVELS = ("exact", "subset", "skeleton", "fuzzy", "partial", "different")
+NAME_LEVELS = ("exact", "subset", "skeleton", "typo", "fuzzy", "partial", "different")
+TYPO, FUZZY, PARTIAL, DIFFERENT = (NAME_LEVELS.index(x) for x in ("typo", "fuzzy", "partial", "different"))
 BIRTH_LEVELS = ("same_day", "same_year", "overlap", "within_1", "within_3", "different")
 CATEGORY_LEVELS = ("same", "different")
 PERIOD_LEVELS = ("edge", "inside", "overlap", "within_1y", "apart")
@@ -300,7 +301,7 @@ def compare_name(a: NameFeat | None, b: NameFeat | None) -> int | None:
 
 def at_best_fuzzy(a: NameFeat, b: NameFeat) -> bool:
     """The two names cannot reach exact, subset or skeleton agreement (cheap set tests), so
-    their evidence is at most that of a fuzzy match."""
+    their evidence is at most that of a typo or a fuzzy match."""
     if a.bag == b.bag or skeletons_agree(a, b):
         return False
     sa, sb = set(a.bag), set(b.bag)
@@ -315,6 +316,8 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
         return 1
     if skeletons_agree(a, b):
         return 2
+    if slip_of_the_pen(a, b):
+        return TYPO
     shared_tokens = sa & sb
     if shared_tokens and not (sa <= sb or sb <= sa) and all(is_known(t) for t in sa ^ sb):
         # Where the names differ only in names the variant table knows, the difference is not
@@ -329,19 +332,41 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
     else:
         fa, fb, ja, jb = a.folded, b.folded, a.joined, b.joined
     if JaroWinkler.similarity(fa, fb) >= FUZZY_NAME or _aligned_fuzzy(a, b, fa, fb):
-        return 3
+        return FUZZY
     if _joined_close(ja, jb) or _one_slip(fa, fb):
-        return 3
+        return FUZZY
     if a.distinctive & b.distinctive or set(a.skel) & set(b.skel) - {""}:
         # Sharing only a very common token ("mohammad") is not partial agreement.
         shared = (sa & sb) - {t for t in sa & sb if is_common(t)}
         if shared or (a.distinctive & b.distinctive):
-            return 4
+            return PARTIAL
         skel_a = {skeleton(t) for t in a.distinctive}
         skel_b = {skeleton(t) for t in b.distinctive}
         if skel_a & skel_b:
-            return 4
-    return 5
+            return PARTIAL
+    return DIFFERENT
+
+
+def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
+    """One token of the name misspelt by one letter (wrong, missing, extra, or two neighbours
+    swapped) and every other token the same: "Mohammad Rahin Karimi" for "Mohammad Rahim
+    Karimi", "Ahgad" for "Ahmad". At least one of the two differing tokens must be unknown to
+    the variant table, because a slip makes a non-name: Jalil and Jamil are two names.
+
+    Told apart from other fuzzy agreement because its evidence is that of the name itself
+    (the engine weighs it by how common the name is), where "similar spelling" in general
+    is weak: many Afghan names are a letter or two apart."""
+    if len(a.tokens) != len(b.tokens):
+        return False
+    sa, sb = set(a.tokens), set(b.tokens)
+    da, db = sa - sb, sb - sa
+    if len(da) != 1 or len(db) != 1:
+        return False
+    (x,), (y,) = da, db
+    if is_known(x) and is_known(y):
+        return False
+    fx, fy = fold_token(x), fold_token(y)
+    return min(len(fx), len(fy)) >= SLIP_MIN - 1 and OSA.distance(fx, fy, score_cutoff=1) <= 1
 
 
 def _fuzzy_strings(ta: list[str], tb: list[str]) -> tuple[str, str, str, str]:

@@ -8,7 +8,8 @@ priors below (worth M_PRIOR_WEIGHT pairs); an Index used without calibrate uses 
 
 Why these priors (see docs/matching.md): names of the same person agree exactly after
 canonicalisation in most records but HR lists add or drop a surname ("subset"), use spellings
-outside the variant table ("skeleton"), or have typos ("fuzzy"); birth years written in Solar
+outside the variant table ("skeleton"), or have typos ("typo": one letter in one part;
+"fuzzy": similar otherwise); birth years written in Solar
 Hijri overlap two Gregorian years and many people only know an approximate year; applicants
 misremember units and periods more often than names.
 """
@@ -25,9 +26,9 @@ from .features import EXTRA_LEVELS, FIELDS_LEVELS
 PRIOR_M: dict[str, list[float]] = {
     # "partial" (sharing one distinctive part, e.g. only the family name) is what brothers and
     # cousins look like; a person's own records rarely differ that much.
-    "name": [0.70, 0.08, 0.10, 0.08, 0.01, 0.03],
+    "name": [0.70, 0.08, 0.10, 0.04, 0.04, 0.01, 0.03],
     # Fathers' names are recorded less carefully (often only the first part of a compound).
-    "father": [0.70, 0.06, 0.08, 0.06, 0.04, 0.06],
+    "father": [0.70, 0.06, 0.08, 0.03, 0.03, 0.04, 0.06],
     "birth": [0.30, 0.35, 0.23, 0.08, 0.02, 0.02],
     "unit": [0.90, 0.10],
     "role": [0.85, 0.15],
@@ -42,8 +43,8 @@ PRIOR_M_EXTRA = [0.85, 0.07, 0.04, 0.04]
 # Dirichlet prior worth PRIOR_U_WEIGHT pairs, so small files (a handful of applicants, where
 # random pairs say little) get sensible values and large ones are measured.
 PRIOR_U: dict[str, list[float]] = {
-    "name": [0.001, 0.004, 0.001, 0.004, 0.02, 0.97],
-    "father": [0.008, 0.01, 0.003, 0.008, 0.01, 0.961],
+    "name": [0.001, 0.004, 0.001, 0.0005, 0.0035, 0.02, 0.97],
+    "father": [0.008, 0.01, 0.003, 0.001, 0.007, 0.01, 0.961],
     "birth": [0.0002, 0.02, 0.02, 0.045, 0.085, 0.8298],
     "unit": [0.35, 0.65],
     "role": [0.15, 0.85],

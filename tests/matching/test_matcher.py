@@ -280,3 +280,27 @@ def test_records_that_may_be_one_person_are_not_held_back_against_each_other():
                             "Bamyan", "2008-01-01", "2011-12-31")
     cands = {c.record_id: c for c in Index(records).candidates(applicant, limit=5)}
     assert not any(c.field == "same_person" for c in cands["M2"].contributions)
+
+
+def test_a_typo_weighs_like_the_name_it_slips_on():
+    """A slip of the pen in a rare name is strong evidence, in a common one weak, and never more
+    than the name spelt right; other fuzzy agreement stays weak."""
+    records = filler(400) + [
+        RecordIn("T1", "Qudratullah Sultani", "Wali", "1980"),
+        RecordIn("T2", "Qudratullah Sultani", "Wali", "1980"),
+    ]
+    index = Index(records)
+
+    def name_evidence(full_name, record_id):
+        cands = index.candidates(ApplicantIn("A", full_name, "Wali", "1980"), limit=50)
+        return next(x for c in cands if c.record_id == record_id for x in c.contributions if x.field == "name")
+
+    exact = name_evidence("Qudratullah Sultani", "T1")
+    typo = name_evidence("Qudratullah Sultanj", "T1")
+    assert typo.level == "typo" and "slip of the pen" in typo.text
+    assert index._weights[0][index.params.levels("name").index("fuzzy")] + 2 < typo.weight <= exact.weight
+    # The same slip on a name every tenth filler row has is worth less than on a rare one.
+    common = Index(filler(400) + [RecordIn("T3", "Karim Sultani", "Wali", "1980")])
+    cands = common.candidates(ApplicantIn("A", "Karim Sultanj", "Wali", "1980"), limit=50)
+    common_typo = next(x for c in cands if c.record_id == "T3" for x in c.contributions if x.field == "name")
+    assert common_typo.level == "typo" and common_typo.weight < typo.weight
