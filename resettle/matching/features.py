@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from resettle.names.dates import BirthDate, parse_birth_date
 from resettle.names.keys import fold_token, is_common, is_known, name_tokens, skeleton
-from resettle.names.normalise import split_father
+from resettle.names.normalise import detect_script, split_father
 from resettle.names.places import canonical_location, canonical_role, canonical_unit
 
 from .model import ApplicantIn, FieldError, RecordIn
@@ -73,6 +73,8 @@ class NameFeat:
     n_abdul: int = 0
     core: str = ""
     core_joined: str = ""
+    # Written in Perso-Arabic script: its tokens are transliterations without short vowels.
+    arabic: bool = False
 
 
     @property
@@ -99,6 +101,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         n_abdul=sum(1 for t in tokens if _abdul_core(t) != t),
         core=" ".join(sorted(_abdul_core(fold_token(t)) for t in tokens)),
         core_joined=skeleton("".join(_abdul_core(t) for t in tokens)),
+        arabic=detect_script(text) in ("arabic", "mixed"),
     )
 
 
@@ -360,13 +363,34 @@ def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
         return False
     sa, sb = set(a.tokens), set(b.tokens)
     da, db = sa - sb, sb - sa
-    if len(da) != 1 or len(db) != 1:
+    if len(da) == 1 and len(db) == 1:
+        (x,), (y,) = da, db
+        if is_known(x) and is_known(y):
+            return False
+        fx, fy = fold_token(x), fold_token(y)
+        if min(len(fx), len(fy)) >= SLIP_MIN - 1 and OSA.distance(fx, fy, score_cutoff=1) <= 1:
+            return True
+    return (a.arabic or b.arabic) and _skeleton_slip(a, b)
+
+
+def _skeleton_slip(a: NameFeat, b: NameFeat) -> bool:
+    """The slip in Dari script: one consonant wrong, missing, extra or swapped in one part's
+    skeleton ("حین" for "حسین", "یوفس" for "یوسف"), the other parts' skeletons the same. Dari
+    writes no short vowels, so its transliterations meet their Latin forms only as skeletons;
+    the longer skeleton needs three consonants, and a part both sides know is no slip."""
+    ka, kb = a.skel, b.skel
+    if len(ka) == 1:
+        x, y = ka[0], kb[0]
+    else:
+        da = [k for k in ka if k not in kb]
+        db = [k for k in kb if k not in ka]
+        if len(da) != 1 or len(db) != 1:
+            return False
+        x, y = da[0], db[0]
+    if abs(len(x) - len(y)) > 1 or max(len(x), len(y)) < 3 or OSA.distance(x, y, score_cutoff=1) > 1:
         return False
-    (x,), (y,) = da, db
-    if is_known(x) and is_known(y):
-        return False
-    fx, fy = fold_token(x), fold_token(y)
-    return min(len(fx), len(fy)) >= SLIP_MIN - 1 and OSA.distance(fx, fy, score_cutoff=1) <= 1
+    known = [is_known(t) for t in a.tokens + b.tokens if skeleton(t) in (x, y)]
+    return not all(known)
 
 
 def _fuzzy_strings(ta: list[str], tb: list[str]) -> tuple[str, str, str, str]:

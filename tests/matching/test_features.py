@@ -166,3 +166,16 @@ def test_a_typo_needs_a_token_no_table_knows():
     # Two parts misspelt, or a part added as well, is no single slip.
     assert _level("Ghulam Haidar Sultani", "Ghulam Haidor Sultanj") != "typo"
     assert _level("Haidar Sultanj", "Ghulam Haidar Sultani") != "typo"
+
+
+def test_a_slip_in_dari_script_is_a_typo_of_its_latin_form():
+    # Dari writes no short vowels: a slip there is one consonant of the skeleton.
+    assert _level("حین", "Hoosain") == "typo"  # حسین missing its س
+    assert _level("یوفس", "Yusuf") == "typo"  # two letters swapped
+    assert _level("محپد طاهری", "Mohammad Tahiri") == "typo"
+    assert _level("عبدالرکیم", "Abdul Rahim") == "typo"
+    # Two names both sides know stay two names, and Latin names are not compared this loosely.
+    assert _level("حسن", "Hussain") != "typo"
+    assert _level("Hin", "Hussain") != "typo"
+    # A skeleton of two consonants says too little to call anything a slip of it.
+    assert _level("لگ", "Gul") != "typo"
