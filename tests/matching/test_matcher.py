@@ -304,3 +304,26 @@ def test_a_typo_weighs_like_the_name_it_slips_on():
     cands = common.candidates(ApplicantIn("A", "Karim Sultanj", "Wali", "1980"), limit=50)
     common_typo = next(x for c in cands if c.record_id == "T3" for x in c.contributions if x.field == "name")
     assert common_typo.level == "typo" and common_typo.weight < typo.weight
+
+
+def test_dedupe_finds_a_slip_that_no_other_key_survives(monkeypatch):
+    """Two applications of one person, one with a slip in the family name and neither with a
+    father's name or birth date, among many other Mansoors: only the whole name with one
+    letter left out brings them together."""
+    from resettle.matching import engine
+
+    first = ApplicantIn("A1", "Mansoor Sakhizada", "", "", "interpreter", "NZ PRT", "Bamyan", "2009-01-01", "2011-06-30")
+    again = ApplicantIn("A2", "Mansur Oakhizada", "", "", "interpreter", "NZ PRT", "Bamyan", "2009-02-01", "2011-06-30")
+    rng = random.Random(4)
+    others = [
+        ApplicantIn(f"B{i}", f"Mansoor {rng.choice(SURNAMES[:8])}", rng.choice(FATHERS), str(rng.randint(1960, 1995)),
+                    "Driver", "US PRT", "Kandahar", f"{rng.randint(2004, 2018)}-01-01", "")
+        for i in range(80)
+    ] + [
+        ApplicantIn(f"C{i}", r.full_name, r.father_name, r.birth_year, r.role, r.unit, r.location, r.start_date, r.end_date)
+        for i, r in enumerate(filler(300, seed=8))
+    ]
+    apps = [first, again] + others
+    assert dedupe(apps)["A2"] == "A1"
+    monkeypatch.setattr(engine, "_slip_keys", lambda name: set())
+    assert dedupe(apps)["A2"] == "A2"
