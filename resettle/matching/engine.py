@@ -234,7 +234,11 @@ class Index:
         self._max_after_birth = rest
         # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
         self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
-        self._typo_scale = [params.u[f][F.TYPO] / max(params.u[f][0], 1e-9) for f in ("name", "father")]
+        # How much rarer a skeleton or typo agreement than an exact one is among different
+        # people, per name field and level (Splink's term-frequency adjustment of a non-exact
+        # level is relative to the exact level's u).
+        self._tf_scale = [{lv: params.u[f][lv] / max(params.u[f][0], 1e-9) for lv in (2, F.TYPO)}
+                          for f in ("name", "father")]
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -408,22 +412,29 @@ class Index:
             u *= freq.get(t, floor)
         return max(u, floor)
 
-    def _name_ref_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
-        """u of agreeing at level lv (exact to typo) on this very name: term frequency."""
+    def _name_base_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
+        """How common this very name is (term frequency), for an agreement at level lv."""
         father = j == 1
         if lv == F.TYPO:
-            # A slip of the pen is as common as the name slipped on (the more common of the two
-            # spellings; the slip itself is rare in the file), times how much rarer a slip than
-            # an exact agreement is among different people (Splink's term-frequency adjustment
-            # of a fuzzy level, relative to the exact level).
-            return max(self._tf_u(na, father, 0), self._tf_u(nb, father, 0)) * self._typo_scale[j]
+            # A slip of the pen is as common as the name slipped on: the more common of the
+            # two spellings (the slip itself is rare in the file).
+            return max(self._tf_u(na, father, 0), self._tf_u(nb, father, 0))
         # The shorter name is what both sides share.
         shared = na if len(na.bag) <= len(nb.bag) else nb
         u = self._tf_u(shared, father=father, level=lv)
         if lv == 2:
-            # A skeleton match is never stronger evidence than an exact one on the same name.
+            # A skeleton is never rarer than the name spelt one way.
             u = max(u, self._tf_u(shared, father=father, level=0))
         return u
+
+    def _name_ref_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
+        """u of agreeing at level lv (exact to typo) on this very name. For skeleton and typo
+        agreement, the name's frequency times how much rarer that level than exact agreement
+        is among different people: a Dari-script name can meet its Latin form only by
+        skeleton, and weighing that by the skeleton level's share of all matches (most are
+        exact) had made it nearly three bits weaker than the same name in one script."""
+        u = self._name_base_u(j, lv, na, nb)
+        return u * self._tf_scale[j][lv] if lv in (2, F.TYPO) else u
 
     def _name_weight(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
         if lv > F.TYPO:
@@ -431,11 +442,10 @@ class Index:
         # Term-frequency adjustment: agreeing on a rare name is stronger evidence than agreeing
         # on "Mohammad Ali".
         m = self._m_name if j == 0 else self._m_father
-        u = self._name_ref_u(j, lv, na, nb)
-        w = math.log2(max(m[lv], 1e-3) / u)
-        if lv == F.TYPO:
-            # ... and a slip is never stronger evidence than the name spelt right.
-            w = min(w, math.log2(max(m[0], 1e-3) / (u / self._typo_scale[j])))
+        w = math.log2(max(m[lv], 1e-3) / self._name_ref_u(j, lv, na, nb))
+        if lv in (2, F.TYPO):
+            # ... and a variant or a slip is never stronger evidence than the name spelt right.
+            w = min(w, math.log2(max(m[0], 1e-3) / self._name_base_u(j, lv, na, nb)))
         return w
 
     def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
