@@ -234,10 +234,10 @@ class Index:
         self._max_after_birth = rest
         # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
         self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
-        # How much rarer a skeleton or typo agreement than an exact one is among different
+        # How much rarer a contained, skeleton or typo agreement than an exact one is among different
         # people, per name field and level (Splink's term-frequency adjustment of a non-exact
         # level is relative to the exact level's u).
-        self._tf_scale = [{lv: params.u[f][lv] / max(params.u[f][0], 1e-9) for lv in (2, F.TYPO)}
+        self._tf_scale = [{lv: params.u[f][lv] / max(params.u[f][0], 1e-9) for lv in (1, 2, F.TYPO)}
                           for f in ("name", "father")]
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
@@ -428,13 +428,13 @@ class Index:
         return u
 
     def _name_ref_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
-        """u of agreeing at level lv (exact to typo) on this very name. For skeleton and typo
-        agreement, the name's frequency times how much rarer that level than exact agreement
-        is among different people: a Dari-script name can meet its Latin form only by
+        """u of agreeing at level lv (exact to typo) on this very name. For contained,
+        skeleton and typo agreement, the name's frequency times how much rarer that level than
+        exact agreement is among different people: a Dari-script name can meet its Latin form only by
         skeleton, and weighing that by the skeleton level's share of all matches (most are
         exact) had made it nearly three bits weaker than the same name in one script."""
         u = self._name_base_u(j, lv, na, nb)
-        return u * self._tf_scale[j][lv] if lv in (2, F.TYPO) else u
+        return u * self._tf_scale[j][lv] if lv in (1, 2, F.TYPO) else u
 
     def _name_weight(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
         if lv > F.TYPO:
@@ -443,7 +443,7 @@ class Index:
         # on "Mohammad Ali".
         m = self._m_name if j == 0 else self._m_father
         w = math.log2(max(m[lv], 1e-3) / self._name_ref_u(j, lv, na, nb))
-        if lv in (2, F.TYPO):
+        if lv in (1, 2, F.TYPO):
             # ... and a variant or a slip is never stronger evidence than the name spelt right.
             w = min(w, math.log2(max(m[0], 1e-3) / self._name_base_u(j, lv, na, nb)))
         return w
