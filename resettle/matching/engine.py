@@ -61,19 +61,16 @@ Progress = Callable[[Iterable], Iterable]
 Mapper = Callable[[Callable, list], Iterable]
 
 
-def _blocking_keys(p: Prepared, slips: bool = False) -> set[str]:
-    """Compound keys (name x father, name x birth year, father x year x initial) find a person
-    even when one of the fields is misspelt or missing; single-token keys only help when rare.
-    With slips, also _slip_keys (measured: worth it for de-duplication, where the index is
-    the applications; against 200,000 records, +0.0016 link F1 for a tenth more time and
-    0.4 GB more memory)."""
+def _blocking_keys(p: Prepared) -> set[str]:
+    """Compound keys (name x father, name x birth year, father x year x initial, the whole
+    name with a slip) find a person even when one of the fields is misspelt or missing;
+    single-token keys only help when rare."""
     keys: set[str] = set()
     name, father = p.name, p.father
     years = range(p.years[0], p.years[1] + 1) if p.years else ()
     if name:
         keys.add("s:" + "_".join(name.bag))
-        if slips:
-            keys.update(_slip_keys(name))
+        keys.update(_slip_keys(name))
         for t in name.distinctive:
             sk = skeleton(t)
             keys.add("t:" + t)
@@ -113,6 +110,10 @@ def _slip_keys(name: F.NameFeat) -> set[str]:
         return set()
     keys = set()
     for i, t in enumerate(bag):
+        if t not in name.distinctive:
+            # A slip in a common part (Mohammad, Ghulam) leaves the distinctive part's own
+            # keys standing.
+            continue
         # The other parts (still sorted) and the part that may hold the slip.
         rest = "d:" + "_".join(bag[:i] + bag[i + 1 :]) + "|"
         keys.add(rest + t)
@@ -192,7 +193,7 @@ class Index:
         self.seed = seed
         self.postings: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(self.items):
-            for k in _blocking_keys(p, self.of_applicants):
+            for k in _blocking_keys(p):
                 self.postings[k].append(i)
         self.postings = dict(self.postings)
         self.name_freq, self.name_bag_freq, n_names = _token_freq(p.name for p in self.items)
@@ -239,6 +240,12 @@ class Index:
         # level is relative to the exact level's u).
         self._tf_scale = [{lv: params.u[f][lv] / max(params.u[f][0], 1e-9) for lv in (1, 2, F.TYPO)}
                           for f in ("name", "father")]
+        # A name agreement at level lv weighs log2(_tf_num / how common the name is): m over
+        # the level's scale, and never more than the name spelt right (m of exact agreement).
+        self._tf_num = []
+        for j, m in enumerate((self._m_name, self._m_father)):
+            m0 = max(m[0], 1e-3)
+            self._tf_num.append([m0] + [min(max(m[lv], 1e-3) / self._tf_scale[j][lv], m0) for lv in (1, 2, F.TYPO)])
 
     def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
         rng = random.Random(self.seed)
@@ -381,7 +388,7 @@ class Index:
         namesake."""
         counts: Counter[int] = Counter()
         out: set[int] = set()
-        for k in _blocking_keys(a, self.of_applicants):
+        for k in _blocking_keys(a):
             post = self.postings.get(k)
             if not post:
                 continue
@@ -441,12 +448,7 @@ class Index:
             return self._weights[j][lv]
         # Term-frequency adjustment: agreeing on a rare name is stronger evidence than agreeing
         # on "Mohammad Ali".
-        m = self._m_name if j == 0 else self._m_father
-        w = math.log2(max(m[lv], 1e-3) / self._name_ref_u(j, lv, na, nb))
-        if lv in (1, 2, F.TYPO):
-            # ... and a variant or a slip is never stronger evidence than the name spelt right.
-            w = min(w, math.log2(max(m[0], 1e-3) / self._name_base_u(j, lv, na, nb)))
-        return w
+        return math.log2(self._tf_num[j][lv] / self._name_base_u(j, lv, na, nb))
 
     def _score(self, a: Prepared, b: Prepared, floor: float | None = None):
         """(log2 odds, levels, weights); None when even full agreement on the remaining fields

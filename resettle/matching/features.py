@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,12 +51,14 @@ FIELD_LABELS = {
 }
 
 
-_serial = itertools.count()
+_SERIALS: dict[tuple[tuple[str, ...], bool], int] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class NameFeat:
-    serial: int  # identity for caching comparisons; equal names share one NameFeat
+    # Identity for caching comparisons: names with the same tokens in the same script ("MOHD
+    # ALI", "Mohd Ali", "Muhammad Ali") compare alike, whatever their raw text.
+    serial: int
     raw: str
     tokens: tuple[str, ...]
     bag: tuple[str, ...]  # sorted tokens: order-independent identity
@@ -88,8 +89,9 @@ def name_feat(text: str | None) -> NameFeat | None:
     if not tokens:
         return None
     bag = tuple(sorted(tokens))
+    arabic = detect_script(text) in ("arabic", "mixed")
     return NameFeat(
-        serial=next(_serial),
+        serial=_SERIALS.setdefault((tokens, arabic), len(_SERIALS)),
         raw=text.strip(),
         tokens=tokens,
         bag=bag,
@@ -101,7 +103,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         n_abdul=sum(1 for t in tokens if _abdul_core(t) != t),
         core=" ".join(sorted(_abdul_core(fold_token(t)) for t in tokens)),
         core_joined=skeleton("".join(_abdul_core(t) for t in tokens)),
-        arabic=detect_script(text) in ("arabic", "mixed"),
+        arabic=arabic,
     )
 
 
