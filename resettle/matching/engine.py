@@ -35,7 +35,7 @@ RARE_KEY = 40
 # common name, and the same person is then also found by a narrower key. Measured on the
 # benchmark: above 250 these keys added a fifth of all candidates compared and 0.0002 of link
 # F1; at 150, 0.0008.
-NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60}
+NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250}
 # Another record of the same person shares a small name x father or whole-name block. Shared by
 # more records than this, the name is too common to carry a record over on its own (measured:
 # 150 -> 60 changed link F1 by 0.0001 and saved a tenth of the time).
@@ -70,6 +70,9 @@ def _blocking_keys(p: Prepared) -> set[str]:
     years = range(p.years[0], p.years[1] + 1) if p.years else ()
     if name:
         keys.add("s:" + "_".join(name.bag))
+        # The whole name's skeleton: a Dari-script name and its Latin form, where the parts
+        # the variant table does not know meet only by skeleton and no other key survives.
+        keys.add("sk:" + "_".join(name.skel))
         keys.update(_slip_keys(name))
         for t in name.distinctive:
             sk = skeleton(t)
