@@ -201,7 +201,9 @@ def dedupe_file(
     clusters = result[0] if explain is not None else result
     if explain is not None:
         _write_reasons(explain, ({"applicant_id": p.applicant_id, "other_id": p.other_id,
-                                  "cluster_id": clusters[p.applicant_id], "match_probability": round(p.probability, 6),
+                                  "cluster_id": clusters[p.applicant_id],
+                                  "joined": clusters[p.applicant_id] == clusters[p.other_id],
+                                  "match_probability": round(p.probability, 6),
                                   "reasons": _reasons(p.contributions)} for p in result[1]))
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

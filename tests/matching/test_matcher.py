@@ -327,3 +327,21 @@ def test_dedupe_finds_a_slip_that_no_other_key_survives(monkeypatch):
     assert dedupe(apps)["A2"] == "A1"
     monkeypatch.setattr(engine, "_slip_keys", lambda name: set())
     assert dedupe(apps)["A2"] == "A2"
+
+
+def test_dedupe_does_not_chain_two_people_through_a_third_application():
+    """B pairs well with A and with C, but A and C have different fathers: one person has one
+    father, so only the more probable pair joins, and the other pair is still reported."""
+    from resettle.matching.engine import _clusters, _prepare_applicants
+
+    a, b, c = _prepare_applicants([
+        ApplicantIn("A", "Ghasim", "Muhammad", "1973-08-02"),
+        ApplicantIn("B", "Ghasim", "", "1973"),
+        ApplicantIn("C", "Ghasim", "Abdul Wahid", "1973-08-02"),
+    ], None)
+    raw = [("A", "B", 0.9, ()), ("B", "C", 0.8, ())]
+    clusters = _clusters(["A", "B", "C"], raw, {"A": a, "B": b, "C": c})
+    assert clusters == {"A": "A", "B": "A", "C": "C"}
+    # Without the contradiction all three are one person.
+    c2 = _prepare_applicants([ApplicantIn("C", "Ghasim", "Muhammad", "1973")], None)[0]
+    assert set(_clusters(["A", "B", "C"], raw, {"A": a, "B": b, "C": c2}).values()) == {"A"}

@@ -75,7 +75,7 @@ def test_explain_writes_the_reasons_beside_the_unchanged_contract(files):
     dedupe_file(a, tmp / "C.csv", quiet=True, workers=1, explain=tmp / "pairs.jsonl")
     pairs = [json.loads(x) for x in (tmp / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(p["applicant_id"], p["other_id"]) for p in pairs] == [("A1", "A2")]
-    assert pairs[0]["cluster_id"] == "A1" and pairs[0]["reasons"]
+    assert pairs[0]["cluster_id"] == "A1" and pairs[0]["joined"] is True and pairs[0]["reasons"]
 
 
 def test_an_output_that_cannot_be_written_is_refused_before_any_work(files):
