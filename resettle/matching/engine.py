@@ -734,7 +734,8 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
             text = (
                 f"claimed {_fmt_period(a.period)} vs {'claimed' if index.of_applicants else 'recorded'} "
                 f"{_fmt_period(b.period)}: "
-                + {"edge": "one lies within the other and they start or end together",
+                + {"same": "they start and end within a year of each other",
+                   "edge": "one lies within the other and they start or end together",
                    "inside": "one lies within the other", "overlap": "overlap", "within_1y": "within a year",
                    "apart": "more than a year apart"}[lname]
             )

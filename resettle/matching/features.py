@@ -27,7 +27,7 @@ NAME_LEVELS = ("exact", "subset", "skeleton", "typo", "fuzzy", "partial", "diffe
 TYPO, FUZZY, PARTIAL, DIFFERENT = (NAME_LEVELS.index(x) for x in ("typo", "fuzzy", "partial", "different"))
 BIRTH_LEVELS = ("same_day", "same_year", "overlap", "within_1", "within_3", "different")
 CATEGORY_LEVELS = ("same", "different")
-PERIOD_LEVELS = ("edge", "inside", "overlap", "within_1y", "apart")
+PERIOD_LEVELS = ("same", "edge", "inside", "overlap", "within_1y", "apart")
 EXTRA_LEVELS = ("exact", "close", "similar", "different")
 
 FIELDS_LEVELS = {
@@ -499,24 +499,28 @@ PERIOD_SLACK = 183
 
 
 def compare_period(a: tuple[int, int] | None, b: tuple[int, int] | None) -> int | None:
-    """edge: inside, and the periods also start or end within half a year of each other (the
-    first or last contract of the span an applicant claims); inside: one known period lies
+    """same: both start and end within a year of each other (two claims of one service, each
+    remembered within half a year; or a claim and the one contract it was); edge: inside, and
+    the periods also start or end within half a year of each other (the first or last contract
+    of the span an applicant claims); inside: one known period lies
     within the other (an applicant claims the whole span of service, an HR record covers one
     contract); overlap; within a year; further apart."""
     if a is None or b is None:
         return None
     known = OPEN_START not in (a[0], b[0]) and OPEN_END not in (a[1], b[1])
+    if known and abs(a[0] - b[0]) <= 2 * PERIOD_SLACK and abs(a[1] - b[1]) <= 2 * PERIOD_SLACK:
+        return 0
     if known and (
         (a[0] - PERIOD_SLACK <= b[0] and b[1] <= a[1] + PERIOD_SLACK)
         or (b[0] - PERIOD_SLACK <= a[0] and a[1] <= b[1] + PERIOD_SLACK)
     ):
-        return 0 if abs(a[0] - b[0]) <= PERIOD_SLACK or abs(a[1] - b[1]) <= PERIOD_SLACK else 1
+        return 1 if abs(a[0] - b[0]) <= PERIOD_SLACK or abs(a[1] - b[1]) <= PERIOD_SLACK else 2
     gap = max(b[0] - a[1], a[0] - b[1], 0)
     if gap == 0:
-        return 2
-    if gap <= 366:
         return 3
-    return 4
+    if gap <= 366:
+        return 4
+    return 5
 
 
 def compare_extra(a: str | None, b: str | None) -> int | None:

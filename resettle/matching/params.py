@@ -35,7 +35,7 @@ PRIOR_M: dict[str, list[float]] = {
     # The location is the posting of one rotation (a district of the province), so the same
     # person's records often name different districts.
     "location": [0.60, 0.40],
-    "period": [0.30, 0.30, 0.27, 0.08, 0.05],
+    "period": [0.25, 0.15, 0.25, 0.22, 0.08, 0.05],
 }
 PRIOR_M_EXTRA = [0.85, 0.07, 0.04, 0.04]
 
@@ -49,7 +49,7 @@ PRIOR_U: dict[str, list[float]] = {
     "unit": [0.35, 0.65],
     "role": [0.15, 0.85],
     "location": [0.13, 0.87],
-    "period": [0.02, 0.08, 0.35, 0.08, 0.47],
+    "period": [0.01, 0.015, 0.08, 0.35, 0.075, 0.47],
 }
 PRIOR_U_EXTRA = [0.001, 0.01, 0.05, 0.939]
 PRIOR_U_WEIGHT = 2000

@@ -97,6 +97,11 @@ def test_periods_open_ended_and_apart():
     assert compare_period(first, span) == _lv(P, "edge")
     middle = prepare_record(RecordIn("r", "x", start_date="2011-01-01", end_date="2012-01-01")).period
     assert compare_period(span, middle) == _lv(P, "inside")
+    # Two claims of one service, each remembered within half a year: both ends within a year.
+    again = prepare_applicant(ApplicantIn("b", "x", claimed_start="2009-08-20", claimed_end="2013-06-02")).period
+    assert compare_period(span, again) == compare_period(again, span) == _lv(P, "same")
+    later = prepare_applicant(ApplicantIn("b", "x", claimed_start="2010-06-01", claimed_end="2013-06-02")).period
+    assert compare_period(span, later) != _lv(P, "same")
     assert compare_period(None, q) is None
 
 
