@@ -34,7 +34,9 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 _PREFIXES = {"abdul", "abdal", "abdil", "abdur", "abdar", "abdus", "abdas", "abduz", "abdaz",
              "abdun", "abdush", "abd", "abdu", "abda", "abdi", "abdu"}
 _ARTICLES = {"al", "ul", "il", "ar", "ur", "as", "us", "az", "uz", "an", "un", "ad", "ud", "at", "ut", "ash", "ush"}
-_SUFFIXES = {"ulla", "alla", "illa", "ula", "ala", "ila", "la", "lla", "din", "udin", "adin", "idin", "uldin"}
+_SUFFIXES = {"ulla", "alla", "illa", "ula", "ala", "ila", "la", "lla", "din", "udin", "adin", "idin", "uldin",
+             # -zada ("son of") and the Pashtun -zai of family names: "Sharif Zada" is Sharifzada.
+             "zada", "zadi", "zai"}
 
 
 
@@ -142,10 +144,11 @@ def _arabic_tokens(text: str) -> list[str]:
     _, arabic, titles, _ = _tables()
     words = _drop_titles([w for w in normalise_arabic(text).split(" ") if w], [], titles)
     # "عبد الرحمن" and "عبد البصیر": the servant-of prefix and an article written apart belong
-    # to the next word, as do a trailing "الله" / "الدین" written apart.
+    # to the next word, as do a trailing "الله" / "الدین" / "زاده" / "زی" written apart (or with
+    # a zero-width non-joiner read as a space).
     joined: list[str] = []
     for w in words:
-        if joined and (joined[-1] == "عبد" or (w.startswith("ال") and w in ("الله", "الدین", "الدين"))):
+        if joined and (joined[-1] == "عبد" or w in ("الله", "الدین", "الدين", "زاده", "زی")):
             joined[-1] += w
         else:
             joined.append(w)

@@ -41,6 +41,10 @@ def transliterate(text: str) -> str:
                 lat = "u"
             elif ch == "ی" and i > 0:
                 lat = "i"
+            elif ch == "ه" and i == n - 1 and i > 0 and word[i - 1] != "ا":
+                # A final heh after a consonant is the vowel of "zada", "Hamza", "Fatima" (after
+                # alif it is the h of "Shah").
+                lat = "a"
             letters.append(lat)
         out.append("".join(letters))
     return " ".join(out)

@@ -128,3 +128,22 @@ def test_blocking_keys_are_deterministic_and_shared_by_variants():
 
 def test_empty_names():
     assert name_tokens(None) == [] and name_key("") == "" and blocking_keys(None) == set()
+
+
+@pytest.mark.parametrize("forms", [
+    ["Sharifzada", "Sharif Zada", "Sharif-Zada", "شریف‌زاده", "شریف زاده"],
+    ["Ahmadzai", "Ahmad Zai", "احمدزی", "احمد زی"],
+])
+def test_family_name_suffixes_written_apart_are_one_name(forms):
+    # -zada ("son of") and the Pashtun -zai: split by a space, a hyphen or a zero-width
+    # non-joiner read as a space, they are still one family name.
+    keys = [name_tokens(f) for f in forms]
+    assert all(len(k) == 1 for k in keys), keys
+    assert len({skeleton(k[0]) for k in keys}) == 1, keys
+
+
+def test_a_final_heh_after_a_consonant_is_a_vowel():
+    assert transliterate("زاده") == "zada"
+    assert transliterate("حمزه") == "hmza"
+    # After alif it is the h of Shah.
+    assert transliterate("شاه") == "shah"
