@@ -76,6 +76,10 @@ class NameFeat:
     core_joined: str = ""
     # Written in Perso-Arabic script: its tokens are transliterations without short vowels.
     arabic: bool = False
+    # The tokens run together in written order (and sorted, for "Surname, Given"), folded as
+    # one word: where a word break slipped.
+    run: str = ""
+    sorted_run: str = ""
 
 
     @property
@@ -104,6 +108,8 @@ def name_feat(text: str | None) -> NameFeat | None:
         core=" ".join(sorted(_abdul_core(fold_token(t)) for t in tokens)),
         core_joined=skeleton("".join(_abdul_core(t) for t in tokens)),
         arabic=arabic,
+        run=fold_token("".join(tokens)),
+        sorted_run=fold_token("".join(bag)),
     )
 
 
@@ -361,9 +367,11 @@ def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
     Told apart from other fuzzy agreement because its evidence is that of the name itself
     (the engine weighs it by how common the name is), where "similar spelling" in general
     is weak: many Afghan names are a letter or two apart."""
+    sa, sb = set(a.tokens), set(b.tokens)
+    if a.arabic == b.arabic and _break_slip(a, b, sa, sb):
+        return True
     if len(a.tokens) != len(b.tokens):
         return False
-    sa, sb = set(a.tokens), set(b.tokens)
     da, db = sa - sb, sb - sa
     if len(da) == 1 and len(db) == 1:
         (x,), (y,) = da, db
@@ -373,6 +381,23 @@ def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
         if min(len(fx), len(fy)) >= SLIP_MIN - 1 and OSA.distance(fx, fy, score_cutoff=1) <= 1:
             return True
     return (a.arabic or b.arabic) and _skeleton_slip(a, b)
+
+
+RUN_SLIP_MIN = 8
+
+
+def _break_slip(a: NameFeat, b: NameFeat, sa: set[str], sb: set[str]) -> bool:
+    """A word break in the wrong place ("Muhama Dhousain" for "Mohammad Hussain", "Ghoulama
+    Kbar" for "Ghulam Akbar"), perhaps with one letter slipped as well: the folded parts run
+    together are the same, or one letter apart in a name of at least RUN_SLIP_MIN letters.
+    Names that differ only in parts the variant table knows are two names ("Ahmad Ali" /
+    "Ahmadi Ali")."""
+    if not any(
+        x == y or (min(len(x), len(y)) >= RUN_SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1)
+        for x, y in ((a.run, b.run), (a.sorted_run, b.sorted_run))
+    ):
+        return False
+    return any(not is_known(t) for t in sa ^ sb)
 
 
 def _skeleton_slip(a: NameFeat, b: NameFeat) -> bool:

@@ -184,3 +184,12 @@ def test_a_slip_in_dari_script_is_a_typo_of_its_latin_form():
     assert _level("Hin", "Hussain") != "typo"
     # A skeleton of two consonants says too little to call anything a slip of it.
     assert _level("لگ", "Gul") != "typo"
+
+
+def test_a_word_break_in_the_wrong_place_is_a_typo():
+    assert _level("Muhama Dhousain", "Mohammad Hussain") == "typo"
+    assert _level("Ghoulama Kbar", "Ghulam Akbar") == "typo"
+    # ... also with "Surname, Given", and with one letter slipped as well.
+    assert _level("Abdul Basirrizai", "REEZAEE, ABDULBASIR") == "typo"
+    # Two names the variant table knows are not run together by accident.
+    assert _level("Ahmad Ali", "Ahmadi Ali") != "typo"
