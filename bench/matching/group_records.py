@@ -29,7 +29,7 @@ def main(argv=None) -> int:
     rows = [ApplicantIn(r["record_id"], r["full_name"], r["father_name"], r["birth_year"], r["role"], r["unit"],
                         r["location"], r["start_date"], r["end_date"]) for r in records]
     t = time.perf_counter()
-    clusters = dedupe(rows, workers=args.workers)
+    clusters = dedupe(rows, workers=args.workers).clusters
     elapsed = time.perf_counter() - t
 
     def pairs(assign):

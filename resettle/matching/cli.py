@@ -195,16 +195,16 @@ def dedupe_file(
     apps = read_applicants(applicants)
     try:
         result = dedupe(apps, threshold, workers=workers, progress=_tqdm("dedupe applicants", quiet),
-                        return_pairs=explain is not None)
+                        explain=explain is not None)
     except FieldError as exc:
         raise apps.error(exc) from None
-    clusters = result[0] if explain is not None else result
+    clusters = result.clusters
     if explain is not None:
         _write_reasons(explain, ({"applicant_id": p.applicant_id, "other_id": p.other_id,
                                   "cluster_id": clusters[p.applicant_id],
                                   "joined": clusters[p.applicant_id] == clusters[p.other_id],
                                   "match_probability": round(p.probability, 6),
-                                  "reasons": _reasons(p.contributions)} for p in result[1]))
+                                  "reasons": _reasons(p.contributions)} for p in result.pairs))
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["applicant_id", "cluster_id"])

@@ -17,7 +17,7 @@ from resettle.names.keys import skeleton
 
 from . import features as F
 from .features import _NAME_CACHE, Prepared, compare, prepare_applicant, prepare_record
-from .model import ApplicantIn, Candidate, Contribution, DuplicatePair, FieldError, Match, RecordIn
+from .model import ApplicantIn, Candidate, Contribution, Deduplication, DuplicatePair, FieldError, Match, RecordIn
 from .params import Parameters, estimate_u, prior_m, smooth_m
 
 # A pair is called a match at or above this probability: the Bayes decision point when a missed
@@ -940,13 +940,13 @@ def dedupe(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
-    return_pairs: bool = False,
-):
+    explain: bool = False,
+) -> Deduplication:
     """Cluster applications of the same person; cluster id = smallest applicant id in the cluster.
 
-    Returns {applicant_id: cluster_id}; with return_pairs, also the pairs that scored at or
-    above the threshold (each once, with its explanation): what joined the clusters, and
-    any pair held back because its two groups contradict each other elsewhere (_clusters).
+    With explain, the result also holds the pairs that scored at or above the threshold (each
+    once, with its explanation): what joined the clusters, and any pair held back because its
+    two groups contradict each other elsewhere (_clusters).
     """
     prepared = _prepare_applicants(applicants, progress)
     ids = [p.id for p in prepared]
@@ -958,17 +958,17 @@ def dedupe(
     raw = []
     with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
-        chunks = [((i, i + 500), t, index.params, return_pairs) for i in range(0, len(prepared), 500)]
+        chunks = [((i, i + 500), t, index.params, explain) for i in range(0, len(prepared), 500)]
         it = (mapper or map)(_dedupe_chunk, chunks)
         for r in progress(it, total=len(chunks)) if progress else it:
             raw.extend(r)
     clusters = _clusters(ids, raw, {p.id: p for p in prepared})
-    if not return_pairs:
-        return clusters
+    if not explain:
+        return Deduplication(clusters)
     # Each pair is scored from both sides; keep the more probable reading of it, once.
     best: dict[tuple[str, str], DuplicatePair] = {}
     for x, y, p, contribs in raw:
         key = (x, y) if x < y else (y, x)
         if key not in best or p > best[key].probability:
             best[key] = DuplicatePair(x, y, p, contribs)
-    return clusters, [best[k] for k in sorted(best)]
+    return Deduplication(clusters, tuple(best[k] for k in sorted(best)))

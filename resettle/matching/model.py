@@ -94,3 +94,12 @@ class DuplicatePair:
     other_id: str
     probability: float
     contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class Deduplication:
+    """What dedupe found: each application's cluster (named by its smallest applicant id) and,
+    when explanations were asked for, the scored pairs behind the clusters."""
+
+    clusters: dict[str, str]
+    pairs: tuple[DuplicatePair, ...] = ()

@@ -114,7 +114,7 @@ def duplicates_refresh(*, threshold: float | None = None) -> int:
     a third are reached from that one's page."""
     applications = list(Application.objects.exclude(status=Status.WITHDRAWN))
     kwargs = {"threshold": threshold} if threshold is not None else {}
-    pairs = dedupe([applicant_input(a) for a in applications], return_pairs=True, **kwargs)[1] if applications else []
+    pairs = dedupe([applicant_input(a) for a in applications], explain=True, **kwargs).pairs if applications else ()
     DuplicateLink.objects.all().delete()
     links = 0
     for pair in pairs:
@@ -158,7 +158,7 @@ def records_group_refresh(*, progress: Callable | None = None, workers: int = 1)
     records = list(EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
     if not records:
         return 0
-    clusters = dedupe([record_as_applicant(r) for r in records], progress=progress, workers=workers)
+    clusters = dedupe([record_as_applicant(r) for r in records], progress=progress, workers=workers).clusters
     changed = [r for r in records if r.person_group != clusters[str(r.pk)]]
     for r in changed:
         r.person_group = clusters[str(r.pk)]

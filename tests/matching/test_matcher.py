@@ -151,13 +151,14 @@ def test_dedupe_clusters_spellings_of_one_person():
         ApplicantIn(f"B{i}", r.full_name, r.father_name, r.birth_year, r.role, r.unit, r.location, r.start_date, r.end_date)
         for i, r in enumerate(filler(150, seed=5))
     ]
-    clusters = dedupe(apps)
+    clusters = dedupe(apps).clusters
     assert set(clusters) == {a.applicant_id for a in apps}
     assert clusters["A1"] == clusters["A5"] == "A1"
     assert clusters["A6"] != clusters["A1"]
     # The pairs behind the clusters, each once and explained, are there for a reviewer.
-    again, pairs = dedupe(apps, return_pairs=True)
-    assert again == clusters
+    again = dedupe(apps, explain=True)
+    pairs = again.pairs
+    assert again.clusters == clusters
     pair = next(p for p in pairs if {p.applicant_id, p.other_id} == {"A1", "A5"})
     assert pair.probability >= DEFAULT_THRESHOLD
     assert len([p for p in pairs if {p.applicant_id, p.other_id} == {"A1", "A5"}]) == 1
@@ -324,9 +325,9 @@ def test_dedupe_finds_a_slip_that_no_other_key_survives(monkeypatch):
         for i, r in enumerate(filler(300, seed=8))
     ]
     apps = [first, again] + others
-    assert dedupe(apps)["A2"] == "A1"
+    assert dedupe(apps).clusters["A2"] == "A1"
     monkeypatch.setattr(engine, "_slip_keys", lambda name: set())
-    assert dedupe(apps)["A2"] == "A2"
+    assert dedupe(apps).clusters["A2"] == "A2"
 
 
 def test_dedupe_does_not_chain_two_people_through_a_third_application():
