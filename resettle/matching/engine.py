@@ -35,7 +35,7 @@ RARE_KEY = 40
 # common name, and the same person is then also found by a narrower key. Measured on the
 # benchmark: above 250 these keys added a fifth of all candidates compared and 0.0002 of link
 # F1; at 150, 0.0008.
-NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250}
+NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250, "r": 60}
 # Another record of the same person shares a small name x father or whole-name block. Shared by
 # more records than this, the name is too common to carry a record over on its own (measured:
 # 150 -> 60 changed link F1 by 0.0001 and saved a tenth of the time).
@@ -73,6 +73,9 @@ def _blocking_keys(p: Prepared) -> set[str]:
         # The whole name's skeleton: a Dari-script name and its Latin form, where the parts
         # the variant table does not know meet only by skeleton and no other key survives.
         keys.add("sk:" + "_".join(name.skel))
+        # The name run together (as written, and sorted): a word break in the wrong place.
+        keys.add("r:" + name.run)
+        keys.add("r:" + name.sorted_run)
         keys.update(_slip_keys(name))
         for t in name.distinctive:
             sk = skeleton(t)

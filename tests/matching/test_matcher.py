@@ -346,3 +346,11 @@ def test_dedupe_does_not_chain_two_people_through_a_third_application():
     # Without the contradiction all three are one person.
     c2 = _prepare_applicants([ApplicantIn("C", "Ghasim", "Muhammad", "1973")], None)[0]
     assert set(_clusters(["A", "B", "C"], raw, {"A": a, "B": b, "C": c2}).values()) == {"A"}
+
+
+def test_a_name_run_together_still_shares_a_blocking_key():
+    from resettle.matching.engine import _blocking_keys
+
+    x, y = _prepare_applicants([ApplicantIn("A1", "Abdul-Hamid Wakeelee", "Ghulam Amin", "1990"),
+                                ApplicantIn("A2", "Abdul-hamidwakeelee", "Ghoulam amin", "1991")], None)
+    assert {k for k in _blocking_keys(x) & _blocking_keys(y) if k.startswith("r:")}
