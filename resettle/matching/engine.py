@@ -106,9 +106,9 @@ SLIP_KEY_MIN = 4
 
 
 def _slip_keys(name: F.NameFeat) -> set[str]:
-    """The whole name with one letter of one part left out (and as it is): two spellings of a
-    name of several parts with one letter wrong, missing, extra or swapped in one part share
-    one of these, where the name's other keys are lost to the slip (no father's name or birth
+    """The whole name with one letter of one distinctive part left out (and as it is): two
+    spellings of a name of several parts with one letter wrong, missing, extra or swapped in
+    one part share one of these, where the name's other keys are lost to the slip (no father's name or birth
     year to pair with the other parts). Single-part names are left to the other keys: their
     neighbourhoods are whole common names."""
     bag = name.bag
@@ -241,9 +241,9 @@ class Index:
         self._max_after_birth = rest
         # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
         self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
-        # How much rarer a contained, skeleton or typo agreement than an exact one is among different
-        # people, per name field and level (Splink's term-frequency adjustment of a non-exact
-        # level is relative to the exact level's u).
+        # How much rarer a contained, skeleton or typo agreement than an exact one is among
+        # different people, per name field and level (Splink's term-frequency adjustment of a
+        # non-exact level is relative to the exact level's u).
         self._tf_scale = [{lv: params.u[f][lv] / max(params.u[f][0], 1e-9) for lv in (1, 2, F.TYPO)}
                           for f in ("name", "father")]
         # A name agreement at level lv weighs log2(_tf_num / how common the name is): m over
@@ -443,9 +443,9 @@ class Index:
     def _name_ref_u(self, j: int, lv: int, na: F.NameFeat, nb: F.NameFeat) -> float:
         """u of agreeing at level lv (exact to typo) on this very name. For contained,
         skeleton and typo agreement, the name's frequency times how much rarer that level than
-        exact agreement is among different people: a Dari-script name can meet its Latin form only by
-        skeleton, and weighing that by the skeleton level's share of all matches (most are
-        exact) had made it nearly three bits weaker than the same name in one script."""
+        exact agreement is among different people: a Dari-script name can meet its Latin form
+        only by skeleton, and weighing that by the skeleton level's share of all matches (most
+        are exact) had made it nearly three bits weaker than the same name in one script."""
         u = self._name_base_u(j, lv, na, nb)
         return u * self._tf_scale[j][lv] if lv in (1, 2, F.TYPO) else u
 
@@ -761,8 +761,8 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
     if lname == "skeleton":
         return f"{label} {pair}: same consonant skeleton '{' '.join(na.skel)}' (spelling or script variant)"
     if lname == "typo":
-        return (f"{label} {pair}: one letter apart in one part ('{na.folded}' / '{nb.folded}'), "
-                "a slip of the pen; weighed by how common the name is")
+        return (f"{label} {pair}: a slip of the pen ('{na.folded}' / '{nb.folded}': one letter in one part, "
+                "or a word break in the wrong place); weighed by how common the name is")
     if lname == "fuzzy":
         return f"{label} {pair}: similar spelling ('{na.folded}' ~ '{nb.folded}', likely typo)"
     if lname == "partial":

@@ -51,6 +51,8 @@ FIELD_LABELS = {
 }
 
 
+# One entry per distinct name (tokens and script) seen by the process: tens of megabytes for
+# hundreds of thousands of names, and serials are never reused, so nothing is evicted.
 _SERIALS: dict[tuple[tuple[str, ...], bool], int] = {}
 
 
@@ -361,8 +363,10 @@ def _compare_name(a: NameFeat, b: NameFeat) -> int:
 def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
     """One token of the name misspelt by one letter (wrong, missing, extra, or two neighbours
     swapped) and every other token the same: "Mohammad Rahin Karimi" for "Mohammad Rahim
-    Karimi", "Ahgad" for "Ahmad". At least one of the two differing tokens must be unknown to
-    the variant table, because a slip makes a non-name: Jalil and Jamil are two names.
+    Karimi", "Ahgad" for "Ahmad"; or the word break in the wrong place (_break_slip); or, with
+    Dari script on either side, one consonant of one part's skeleton (_skeleton_slip). At
+    least one differing token must be unknown to the variant table, because a slip makes a
+    non-name: Jalil and Jamil are two names.
 
     Told apart from other fuzzy agreement because its evidence is that of the name itself
     (the engine weighs it by how common the name is), where "similar spelling" in general
