@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from resettle.names.keys import skeleton
+from resettle.names.keys import fold_token, skeleton
 
 from . import features as F
 from .features import _NAME_CACHE, Prepared, compare, prepare_applicant, prepare_record
@@ -111,12 +111,16 @@ def _slip_keys(name: F.NameFeat) -> set[str]:
     one part share one of these, where the name's other keys are lost to the slip (no father's name or birth
     year to pair with the other parts). Single-part names are left to the other keys: their
     neighbourhoods are whole common names."""
-    bag = name.bag
-    if len(bag) < 2:
+    if len(name.bag) < 2:
         return set()
+    # Folded, as the slip's other side is: an unknown spelling is only ever folded, while a
+    # known name is spelled the table's way ("mahmood" folds to "mahmud", as "Iahmood" does
+    # to "iahmud").
+    parts = sorted((fold_token(t), t in name.distinctive) for t in name.bag)
+    bag = tuple(f for f, _ in parts)
     keys = set()
-    for i, t in enumerate(bag):
-        if t not in name.distinctive:
+    for i, (t, distinctive) in enumerate(parts):
+        if not distinctive:
             # A slip in a common part (Mohammad, Ghulam) leaves the distinctive part's own
             # keys standing.
             continue
