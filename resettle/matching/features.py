@@ -372,7 +372,7 @@ def slip_of_the_pen(a: NameFeat, b: NameFeat) -> bool:
     (the engine weighs it by how common the name is), where "similar spelling" in general
     is weak: many Afghan names are a letter or two apart."""
     sa, sb = set(a.tokens), set(b.tokens)
-    if a.arabic == b.arabic and _break_slip(a, b, sa, sb):
+    if _break_slip(a, b, sa, sb):
         return True
     if len(a.tokens) != len(b.tokens):
         return False
@@ -396,7 +396,11 @@ def _break_slip(a: NameFeat, b: NameFeat, sa: set[str], sb: set[str]) -> bool:
     together are the same, or one letter apart in a name of at least RUN_SLIP_MIN letters.
     Names that differ only in parts the variant table knows are two names ("Ahmad Ali" /
     "Ahmadi Ali")."""
-    if not any(
+    if a.arabic != b.arabic:
+        # Across scripts only consonants meet: the skeletons of the whole names run together.
+        if len(a.joined) < JOINED_MIN or a.joined != b.joined:
+            return False
+    elif not any(
         x == y or (min(len(x), len(y)) >= RUN_SLIP_MIN and OSA.distance(x, y, score_cutoff=1) <= 1)
         for x, y in ((a.run, b.run), (a.sorted_run, b.sorted_run))
     ):
