@@ -350,7 +350,7 @@ NOTES = [
     "  Afghan names are really romanised), so our synthetic figures are optimistic for spellings",
     "  neither anticipates; FEBRL4 is the independent check.",
     "- What a careful verifier could confirm (audit of the full-size truth, seed 7, with this model's",
-    "  scores, bench/matching/audit_truth.py): for 696 of the 24,054 true pairs (2.9%) a record of another person scores at least as",
+    "  scores, bench/matching/audit_truth.py): for 694 of the 24,054 true pairs (2.9%) a record of another person scores at least as",
     "  high for that applicant on the same fields (namesakes: a single common given name, the father's",
     "  name missing on one side, a birth year shared by many); no verifier could pick the right record",
     "  from these fields, so recall above about 0.97 is not attainable at full precision; with perfect",
