@@ -204,25 +204,34 @@ SIZES = [(20_000, 2_000), (50_000, 5_000), (100_000, 10_000)]
 def f1_by_size(args, work: Path) -> list[dict]:
     """Our matcher on the same generator and seed at smaller sizes: how F1 depends on the number
     of records, i.e. on how many namesakes each applicant has."""
-    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
-    from resettle.matching import DEFAULT_THRESHOLD
+    from bench.matching.generate import generate
 
     out = []
     for n_records, n_applicants in SIZES:
         if n_records >= args.records:
             continue
         print(f"F1 at {n_records} x {n_applicants} ...", file=sys.stderr)
-        records, applicants, link_truth, person = generate(n_records, n_applicants, seed=args.seed)
-        R, A = work / f"records_{n_records}.csv", work / f"applicants_{n_records}.csv"
-        write_csv(R, records, RECORD_COLUMNS)
-        write_csv(A, applicants, APPLICANT_COLUMNS)
-        M, C = work / f"M_{n_records}.csv", work / f"C_{n_records}.csv"
-        run_measured([PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(M)])
-        run_measured([PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(C)])
-        link_f1 = prf(read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD), link_truth)[2]
-        dedupe_f1 = prf(cluster_pairs(read_clusters(C)), cluster_pairs(person))[2]
-        out.append({"records": n_records, "applicants": n_applicants, "link_f1": link_f1, "dedupe_f1": dedupe_f1})
+        data = generate(n_records, n_applicants, seed=args.seed)
+        out.append({"records": n_records, "applicants": n_applicants, **_ours_on(work, str(n_records), data)})
     return out
+
+
+def _ours_on(work: Path, tag: str, data) -> dict:
+    """Our match and dedupe commands on one generated data set (its CSVs written to work under
+    tag): link precision, recall and F1, and dedupe F1, at the default threshold."""
+    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, write_csv
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    records, applicants, link_truth, person = data
+    R, A = work / f"records_{tag}.csv", work / f"applicants_{tag}.csv"
+    write_csv(R, records, RECORD_COLUMNS)
+    write_csv(A, applicants, APPLICANT_COLUMNS)
+    M, C = work / f"M_{tag}.csv", work / f"C_{tag}.csv"
+    run_measured([PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(M)])
+    run_measured([PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(C)])
+    lp, lr, lf = prf(read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD), link_truth)
+    dedupe_f1 = prf(cluster_pairs(read_clusters(C)), cluster_pairs(person))[2]
+    return {"p": lp, "r": lr, "link_f1": lf, "dedupe_f1": dedupe_f1}
 
 
 ABLATIONS = [("typos", "no typos"), ("script", "no Dari script (those clerks write Latin)"),
@@ -233,23 +242,13 @@ def ablations(args, work: Path) -> list[dict]:
     """Our matcher on the same people, records, applications and missing fields with one
     difficulty taken away: how much of the shortfall each costs, and what is left when names
     are spelled perfectly (what the fields themselves cannot tell apart)."""
-    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
-    from resettle.matching import DEFAULT_THRESHOLD
+    from bench.matching.generate import generate
 
     out = []
     for aspect, label in ABLATIONS:
         print(f"ablation: {label} ...", file=sys.stderr)
-        records, applicants, link_truth, person = generate(args.records, args.applicants, seed=args.seed,
-                                                           clean=frozenset([aspect]))
-        R, A = work / f"records_{aspect}.csv", work / f"applicants_{aspect}.csv"
-        write_csv(R, records, RECORD_COLUMNS)
-        write_csv(A, applicants, APPLICANT_COLUMNS)
-        M, C = work / f"M_{aspect}.csv", work / f"C_{aspect}.csv"
-        run_measured([PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(M)])
-        run_measured([PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(C)])
-        lp, lr, lf = prf(read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD), link_truth)
-        dedupe_f1 = prf(cluster_pairs(read_clusters(C)), cluster_pairs(person))[2]
-        out.append({"label": label, "p": lp, "r": lr, "link_f1": lf, "dedupe_f1": dedupe_f1})
+        data = generate(args.records, args.applicants, seed=args.seed, clean=frozenset([aspect]))
+        out.append({"label": label, **_ours_on(work, aspect, data)})
     return out
 
 
