@@ -46,7 +46,7 @@ def main() -> None:
     from bench.machine import describe
     from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
     from resettle.applications.models import Application
-    from resettle.applications.services import import_applications
+    from resettle.applications.imports import import_applications
     from resettle.records.services import import_records
     from resettle.verification import services
 

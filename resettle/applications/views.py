@@ -11,7 +11,7 @@ from resettle.accounts.permissions import can, require
 from resettle.applications import selectors
 from resettle.applications.forms import ApplicationImportForm, CaseFilterForm, NameSearchForm
 from resettle.applications.models import Status
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.core.uploads import run_import
 
 

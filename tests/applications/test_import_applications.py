@@ -2,7 +2,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from resettle.applications.models import Application, ClaimedEmployment, Member
-from resettle.applications.services import ApplicationIn, MemberIn, application_create, import_applications
+from resettle.applications.imports import import_applications
+from resettle.applications.services import ApplicationIn, MemberIn, application_create
 from resettle.names.dates import BirthDate
 from resettle.people.services import PersonIn
 from resettle.tabular import TableError

@@ -9,7 +9,7 @@ from resettle.demo import generate
 
 @pytest.mark.django_db
 def test_demo_files_import_without_problems(tmp_path):
-    from resettle.applications.services import import_applications
+    from resettle.applications.imports import import_applications
     from resettle.records.services import import_records
 
     files = generate(tmp_path, seed=5, scale=0.05)

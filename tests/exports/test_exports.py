@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.audit.models import AuditEvent
 from resettle.audit.services import verify_log
 from resettle.exports.models import ExportRequest

@@ -11,7 +11,7 @@ from resettle.demo import generate
 @pytest.mark.django_db
 def test_demo_applications_evaluate_and_simulate(tmp_path):
     from resettle.applications.models import Application, ClaimedEmployment
-    from resettle.applications.services import import_applications
+    from resettle.applications.imports import import_applications
     from resettle.policies.models import Evaluation
     from resettle.policies.services import evaluate_application
     from resettle.policies.simulation import run

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from resettle.applications.models import Application
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.audit.models import AuditEvent, AuditHead
 from resettle.audit.services import record_event, verify_log
 from resettle.core import keys

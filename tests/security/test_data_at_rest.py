@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from resettle.applications.models import Application
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.core.fields import digest
 from resettle.names.keys import name_key
 from resettle.people.models import IdentityDocument, Person

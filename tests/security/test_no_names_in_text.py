@@ -3,7 +3,7 @@ never carry what the encrypted fields protect."""
 
 import pytest
 
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.records.services import import_records
 from resettle.security.rotation import encrypted_columns
 

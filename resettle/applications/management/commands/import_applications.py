@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.core.management.base import progress_bar, table_errors_as_command_errors
 from resettle.tabular import parse_mapping
 

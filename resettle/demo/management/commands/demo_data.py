@@ -13,7 +13,7 @@ from resettle.accounts.otp import ensure_demo_device
 from resettle.accounts.roles import ALL_ROLES, ROLE_LABELS
 from resettle.accounts.services import ensure_roles, staff_create
 from resettle.applications.models import Application
-from resettle.applications.services import import_applications
+from resettle.applications.imports import import_applications
 from resettle.core.management.base import progress_bar, table_errors_as_command_errors
 from resettle.demo.generator import generate
 from resettle.records.services import import_records
