@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "resettle.demo",
     "resettle.exports",
     "resettle.notifications",
+    "resettle.letters",
 ]
 
 MIDDLEWARE = [
