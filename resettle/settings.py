@@ -19,6 +19,9 @@ TESTING = os.environ.get("RESETTLE_TESTING", "0") == "1" or "pytest" in sys.modu
 # Tests never touch the live data folder: they get a scratch one of their own.
 DATA_DIR = (Path(tempfile.mkdtemp(prefix="resettle-test-")) if TESTING and "RESETTLE_DATA_DIR" not in os.environ
             else config.data_dir())
+# Every file this process creates (SQLite database, its WAL and SHM, backups, audit checkpoints)
+# is readable by its owner only; SQLite gives its WAL and SHM the database file's mode.
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = os.environ.get("RESETTLE_DEBUG", "0") == "1"
 
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "resettle.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,6 +142,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "resettle" / "static"]
+# WhiteNoise serves static files in-process under gunicorn, straight from the apps' folders.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(exist_ok=True)
+# Signed checkpoints of the audit chain's head, appended outside the database (docs/security.md).
+AUDIT_CHECKPOINT_FILE = os.environ.get("RESETTLE_AUDIT_CHECKPOINTS") or (
+    None if TESTING else str(DATA_DIR / "audit-checkpoints.log"))
 
 # Sessions: short and idle-limited; cookies never travel in clear text outside DEBUG.
 SESSION_COOKIE_AGE = int(os.environ.get("RESETTLE_SESSION_SECONDS", str(30 * 60)))
