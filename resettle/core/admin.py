@@ -9,7 +9,8 @@ writes refusals and views of identifying data to the audit log.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from resettle.accounts.permissions import can, capabilities_of, require
 from resettle.audit.services import record_event
@@ -71,6 +72,10 @@ class CapabilityAdmin(admin.ModelAdmin):
             first = capability[0] if isinstance(capability, tuple) else capability
             require(request.user, first or "admin.readonly", target=target)
         if object_id is not None:
+            try:
+                self.model._meta.pk.to_python(object_id)
+            except (ValidationError, ValueError, TypeError):
+                raise Http404("no such object") from None  # a malformed id, not a server error
             obj = self.model._default_manager.filter(pk=object_id).first()
             if obj is None or not self.object_visible(request, obj):
                 record_event(actor=request.user, action="access.denied", target=target,
