@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "resettle.exports",
     "resettle.notifications",
     "resettle.letters",
+    "resettle.portal",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("verification/", include("resettle.verification.urls")),
     path("policies/", include("resettle.policies.urls")),
     path("exports/", include("resettle.exports.urls")),
+    path("apply/", include("resettle.portal.urls")),
     path("api/", include("resettle.applications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"), name="api-docs"),
