@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('applications', '0002_stages'),
+        ('applications', '0001_initial'),
     ]
 
     operations = [
