@@ -55,6 +55,8 @@ M_CONFIDENT = 6.6
 M_ROUNDS = 3
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
 CANDIDATE_FLOOR = -10.0
+# A verifier's search scores at most this many records (those sharing most keys with the query).
+SEARCH_POOL = 3000
 
 Progress = Callable[[Iterable], Iterable]
 # map(fn, args) in order, possibly in worker processes that hold the index (_workers).
@@ -681,6 +683,58 @@ class Index:
         cands = [self._candidate(a, i, t, lv, ws, via, adj) for t, i, lv, ws, via, adj in adjusted]
         cands.sort(key=lambda c: (-c.log2_odds, c.record_id))
         return cands
+
+    # ---- the verifier's own search ----------------------------------------------------------
+
+    def _father_postings(self) -> dict[str, list[int]]:
+        """Records by each distinctive token and skeleton of the father's name (built on the
+        first search: linking never needs a father's name on its own)."""
+        fp = getattr(self, "_fp", None)
+        if fp is None:
+            fp = defaultdict(list)
+            for i, p in enumerate(self.items):
+                if p.father is not None:
+                    for t in p.father.distinctive:
+                        fp["t:" + t].append(i)
+                        fp["k:" + skeleton(t)].append(i)
+            self._fp = fp = dict(fp)
+        return fp
+
+    def search(self, query: ApplicantIn, limit: int = 20, pool: int = SEARCH_POOL) -> list[Candidate]:
+        """Records for a verifier's query when no candidate is right: any spelling of the name in
+        either script, or the father's name alone, weighed with whatever else is given (birth,
+        unit, role, place, period) exactly as a candidate is, with the same explanation.
+
+        Unlike candidates(), no key is too common to look in and no floor drops a record: the
+        records sharing most of the query's keys (every blocking key of the query, and each
+        part of the name and of the father's name, by spelling and by skeleton) are scored, up
+        to pool of them, and the best limit returned, most probable first. The probability is
+        the pair's own: a better record of another person does not lower it, since here the
+        verifier, not the matcher, chooses between them.
+        """
+        self._ensure_params()
+        a = _prepare_applicants([query], None)[0]
+        if a.name is None and a.father is None:
+            raise ValueError("search needs a name or a father's name")
+        counts: Counter[int] = Counter()
+        keys = set(_blocking_keys(a))
+        if a.name is not None:
+            for t in a.name.bag:
+                keys.update(("t:" + t, "k:" + skeleton(t)))
+        for k in keys:
+            counts.update(self.postings.get(k, ()))
+        if a.father is not None:
+            fp = self._father_postings()
+            for t in a.father.bag:
+                counts.update(fp.get("t:" + t, ()))
+                counts.update(fp.get("k:" + skeleton(t), ()))
+        scored = []
+        for i, _ in counts.most_common(pool):
+            total, levels, ws = self._score(a, self.items[i])
+            scored.append((total, i, levels, ws))
+        scored.sort(key=lambda t: (-t[0], self.items[t[1]].id))
+        return [self._candidate(a, i, t, lv, ws) for t, i, lv, ws in scored[:limit]]
+
 
 
 def _same_person_possible(x: Prepared, y: Prepared) -> bool:
