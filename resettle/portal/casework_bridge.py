@@ -2,9 +2,23 @@
 
 Everything the applicant does to a submitted case (answer a request, upload a document, report a
 change) goes through casework's services with actor=None, which means "the applicant, through
-the portal"."""
+the portal". Casework's refusals carry English staff wording; the portal shows its own
+translated words instead (see views), so they are caught here as one type."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+
+class Refused(Exception):
+    """Casework refused what the applicant sent (closed request, bad file, closed case)."""
+
+
+def _refusals() -> tuple:
+    from resettle.casework.documents import DocumentRefused
+    from resettle.casework.lifecycle import TransitionRefused
+
+    return (TransitionRefused, DocumentRefused)
 
 
 def available() -> bool:
@@ -15,17 +29,41 @@ def available() -> bool:
     return True
 
 
-def stage_text(application):
-    if not available():
-        return None
-    from resettle.casework.selectors import applicant_stage_text
-
-    return applicant_stage_text(application)
-
-
 def open_requests(application) -> list:
+    """Questions put to the applicant (not to a referee), with their deadline; no staff names."""
     if not available():
         return []
     from resettle.casework.selectors import open_information_requests
 
-    return list(open_information_requests(application))
+    return [r for r in open_information_requests(application) if r.addressed_to == "applicant"]
+
+
+def answer(*, application, request_id: str, text: str, files: list) -> None:
+    from resettle.casework.services import information_request_answer
+
+    request = next((r for r in open_requests(application) if str(r.pk) == request_id), None)
+    if request is None:  # not this applicant's, or no longer open: the same answer either way
+        raise Refused("no such open request")
+    try:
+        information_request_answer(request=request, text=text, files=files, actor=None)
+    except _refusals() as exc:
+        raise Refused(str(exc)) from exc
+
+
+def upload(*, application, upload, kind: str) -> None:
+    from resettle.casework.services import document_upload
+
+    try:
+        document_upload(application=application, upload=upload, kind=kind, actor=None)
+    except _refusals() as exc:
+        raise Refused(str(exc)) from exc
+
+
+def report_change(*, application, kind: str, details: str, effective_on: dt.date | None) -> None:
+    from resettle.casework.services import circumstance_change_report
+
+    try:
+        circumstance_change_report(application=application, kind=kind, details=details,
+                                   effective_on=effective_on, actor=None)
+    except _refusals() as exc:
+        raise Refused(str(exc)) from exc

@@ -137,18 +137,42 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("What I have written is true, to the best of my knowledge."))
 
 
+UPLOAD_MAX = 5 * 1024 * 1024
+
+
+def _upload_check(form, field: str) -> None:
+    upload = form.cleaned_data.get(field)
+    if upload is not None and upload.size > UPLOAD_MAX:
+        form.add_error(field, _("This file is larger than 5 MB. Send a smaller photo or scan."))
+
+
 class AnswerForm(forms.Form):
     request_id = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    text = forms.CharField(label=_("Your answer"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
-    upload = forms.FileField(label=_("Add a document (optional)"), required=False)
+    text = forms.CharField(label=_("Your answer"), max_length=TEXT_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}))
+    upload = forms.FileField(label=_("Add a document (optional): PDF, JPEG or PNG, up to 5 MB"), required=False,
+                             max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        _upload_check(self, "upload")
+        if not (data.get("text", "").strip() or data.get("upload")):
+            self.add_error("text", _("Write an answer or add a document."))
+        return data
 
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=[
-        ("tazkira", _("Tazkira")), ("passport", _("Passport")), ("employment", _("Proof of work")),
-        ("family", _("Family document (marriage, birth)")), ("other", _("Other document")),
+        ("tazkira", _("Tazkira")), ("passport", _("Passport")), ("hr_letter", _("Letter from your employer")),
+        ("recommendation", _("Letter of recommendation")), ("marriage", _("Marriage certificate")),
+        ("birth", _("Birth certificate")), ("other", _("Other document")),
     ])
-    upload = forms.FileField(label=_("File (PDF, JPEG or PNG, up to 5 MB)"))
+    upload = forms.FileField(label=_("File: PDF, JPEG or PNG, up to 5 MB"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        _upload_check(self, "upload")
+        return data
 
 
 class ChangeForm(forms.Form):
@@ -158,7 +182,7 @@ class ChangeForm(forms.Form):
         ("other", _("Something else")),
     ])
     details = forms.CharField(label=_("Tell us what happened, and who"), max_length=TEXT_MAX,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+                              widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}))
     effective_on = forms.CharField(label=_("When (Gregorian or Solar Hijri date)"), max_length=20, required=False)
     calendar = forms.ChoiceField(label=_("Calendar of this date"), choices=list(labels.CALENDARS.items()))
 
@@ -168,6 +192,6 @@ class ChangeForm(forms.Form):
         return data
 
 
-# One answer whatever was wrong: it never says whether the reference exists.
-RESUME_FAILED = _("We could not open an application with this reference and secret. Check both and try again.")
 TOO_MANY_MEMBERS = _("You cannot add more family members here. Tell us about the others later.")
+REFUSED = _("This could not be accepted. The question may be closed already; reload the page and try again.")
+FILE_REFUSED = _("This file could not be accepted. Send a PDF, JPEG or PNG file of up to 5 MB.")

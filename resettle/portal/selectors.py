@@ -11,6 +11,7 @@ from resettle.portal import labels
 from resettle.portal.models import Draft
 from resettle.portal.services import payload
 
+ANSWER_REQUESTS = _("Answer any question below before its deadline.")
 NOTHING_TO_DO = _("Nothing for now. Keep your reference and secret safe; come back to see progress.")
 
 # Stage codes of today's Application.status and of the case lifecycle (resettle/casework), both,
@@ -19,9 +20,9 @@ STAGES = {
     "pending": (_("We have received your application and are registering it."), NOTHING_TO_DO),
     "received": (_("Received: your application is waiting to be checked."), NOTHING_TO_DO),
     "verifying": (_("We are checking your employment against the records."), NOTHING_TO_DO),
-    "verification": (_("We are checking your employment against the records."), NOTHING_TO_DO),
+    "verification": (_("We are checking your employment against the records."), ANSWER_REQUESTS),
     "assessing": (_("We are deciding whether you and your family are eligible."), NOTHING_TO_DO),
-    "assessment": (_("We are deciding whether you and your family are eligible."), NOTHING_TO_DO),
+    "assessment": (_("We are deciding whether you and your family are eligible."), ANSWER_REQUESTS),
     "awaiting_approval": (_("A decision is being prepared."), NOTHING_TO_DO),
     "decision_proposed": (_("A decision is being prepared."), NOTHING_TO_DO),
     "approved": (_("Approved."), _("We will contact you about travel. Keep your phone or email working.")),
@@ -42,6 +43,7 @@ class ApplicantView:
     next_step: object
     requests: list = field(default_factory=list)
     open: bool = True
+    casework: bool = False  # answering, uploading and reporting changes need the case lifecycle
 
 
 def stage_words(status: str | None) -> tuple:
@@ -55,11 +57,12 @@ def applicant_view(draft: Draft) -> ApplicantView:
         return ApplicantView(reference=draft.reference, stage=stage, next_step=next_step, open=False)
     from resettle.portal import casework_bridge
 
-    words = casework_bridge.stage_text(application)
-    stage, next_step = words if words else stage_words(application.status)
+    # The portal's own words per stage (casework's applicant text is English only).
+    stage, next_step = stage_words(application.status)
     return ApplicantView(reference=draft.reference, stage=stage, next_step=next_step,
                          requests=casework_bridge.open_requests(application),
-                         open=application.status not in ("withdrawn", "closed"))
+                         open=application.status not in ("withdrawn", "closed"),
+                         casework=casework_bridge.available())
 
 
 def summary(draft: Draft) -> dict:

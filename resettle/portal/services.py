@@ -168,9 +168,9 @@ def _birth(values: dict):
     return parse_birth_date(text, values.get("calendar") or None) if text else None
 
 
-def _day(text: str, calendar: str) -> dt.date | None:
+def day(text: str, calendar: str) -> dt.date | None:
     """A claimed date as a Gregorian day: a year or a month alone counts from its first day."""
-    date = parse_birth_date(text, calendar or None) if text else None
+    date = parse_birth_date(text, calendar or None) if text and text.strip() else None
     if date is None:
         return None
     month, day = date.month or 1, date.day or 1
@@ -181,7 +181,7 @@ def _day(text: str, calendar: str) -> dt.date | None:
 
 def claim_dates(values: dict) -> tuple[dt.date | None, dt.date | None]:
     calendar = values.get("calendar", "")
-    return _day(values.get("start_date", ""), calendar), _day(values.get("end_date", ""), calendar)
+    return day(values.get("start_date", ""), calendar), day(values.get("end_date", ""), calendar)
 
 
 def application_in(draft: Draft) -> ApplicationIn:

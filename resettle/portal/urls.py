@@ -13,4 +13,7 @@ urlpatterns = [
     path("family/", views.family, name="family"),
     path("check/", views.review, name="review"),
     path("case/", views.status, name="status"),
+    path("case/answer/", views.answer, name="answer"),
+    path("case/document/", views.document, name="document"),
+    path("case/change/", views.change, name="change"),
 ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from resettle.portal import forms, ratelimit, selectors, services
+from resettle.portal import casework_bridge, forms, ratelimit, selectors, services
 from resettle.portal.models import Draft, Step
 
 SESSION_KEY = "portal.draft"
@@ -65,6 +66,7 @@ def _progress(step: str) -> dict:
     return {"steps": STEPS, "current": step, "number": STEPS.index(step) + 1, "total": len(STEPS)}
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 def start(request):
@@ -82,6 +84,7 @@ def start(request):
     return render(request, "portal/start.html", {"has_draft": _draft(request) is not None})
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 def resume(request):
@@ -97,12 +100,12 @@ def resume(request):
             request.session.cycle_key()
             request.session[SESSION_KEY] = str(draft.pk)
             return redirect("portal:status" if draft.submitted_at else f"portal:{draft.step}")
-        form = forms.ResumeForm()  # the secret is never sent back
-        form.add_error(None, forms.RESUME_FAILED)
-        status = 400
-    return render(request, "portal/resume.html", {"form": form}, status=status)
+        # Neither value is sent back, so the page is the same whatever was wrong.
+        form, status = forms.ResumeForm(), 400
+    return render(request, "portal/resume.html", {"form": form, "failed": status == 400}, status=status)
 
 
+@login_not_required
 @require_http_methods(["POST"])
 @body_limit(FORM_BYTES)
 def leave(request):
@@ -122,6 +125,7 @@ def _step(request, draft, *, form_class, section, step, next_step, template, ini
                   status=400 if form.errors else 200)
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -131,6 +135,7 @@ def principal(request, draft):
                  initial=services.payload(draft)["principal"])
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -140,6 +145,7 @@ def employment(request, draft):
                  initial=services.payload(draft)["employment"])
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -171,6 +177,7 @@ def family(request, draft):
     }, status=400 if form.errors else 200)
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -186,7 +193,88 @@ def review(request, draft):
     }, status=400 if form.errors else 200)
 
 
+def _status_page(request, draft, *, answer=None, document=None, change=None, done="", status=200):
+    view = selectors.applicant_view(draft)
+    answers = {str(r.pk): forms.AnswerForm(initial={"request_id": str(r.pk)}) for r in view.requests}
+    if answer is not None and answer.data.get("request_id") in answers:
+        answers[answer.data["request_id"]] = answer
+    return render(request, "portal/status.html", {
+        "draft": draft, "view": view, "requests": [(r, answers[str(r.pk)]) for r in view.requests],
+        "document_form": document or forms.DocumentForm(), "change_form": change or forms.ChangeForm(), "done": done,
+    }, status=status)
+
+
+@login_not_required
 @require_http_methods(["GET"])
 @with_draft
 def status(request, draft):
-    return render(request, "portal/status.html", {"draft": draft, "view": selectors.applicant_view(draft)})
+    return _status_page(request, draft, done=request.session.pop("portal.done", ""))
+
+
+def _case_action(view):
+    """POSTs on a submitted case: only with its case created and the lifecycle there."""
+    @functools.wraps(view)
+    def inner(request, *args, **kwargs):
+        draft = _draft(request)
+        if draft is None:
+            return redirect("portal:resume")
+        if draft.application is None or not casework_bridge.available():
+            return redirect("portal:status")
+        return view(request, draft, *args, **kwargs)
+    return inner
+
+
+def _after(request, draft, done: str):
+    # Post/redirect/get, so a reload does not send the answer twice; the note survives one page.
+    request.session["portal.done"] = done
+    return redirect("portal:status")
+
+
+@login_not_required
+@require_http_methods(["POST"])
+@body_limit(UPLOAD_BYTES)
+@_case_action
+def answer(request, draft):
+    form = forms.AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        files = [form.cleaned_data["upload"]] if form.cleaned_data.get("upload") else []
+        try:
+            casework_bridge.answer(application=draft.application, request_id=form.cleaned_data["request_id"],
+                                   text=form.cleaned_data["text"], files=files)
+            return _after(request, draft, "answered")
+        except casework_bridge.Refused:
+            form.add_error(None, forms.REFUSED)
+    return _status_page(request, draft, answer=form, status=400)
+
+
+@login_not_required
+@require_http_methods(["POST"])
+@body_limit(UPLOAD_BYTES)
+@_case_action
+def document(request, draft):
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            casework_bridge.upload(application=draft.application, upload=form.cleaned_data["upload"],
+                                   kind=form.cleaned_data["kind"])
+            return _after(request, draft, "uploaded")
+        except casework_bridge.Refused:
+            form.add_error("upload", forms.FILE_REFUSED)
+    return _status_page(request, draft, document=form, status=400)
+
+
+@login_not_required
+@require_http_methods(["POST"])
+@body_limit(FORM_BYTES)
+@_case_action
+def change(request, draft):
+    form = forms.ChangeForm(request.POST)
+    if form.is_valid():
+        effective = services.day(form.cleaned_data["effective_on"], form.cleaned_data["calendar"])
+        try:
+            casework_bridge.report_change(application=draft.application, kind=form.cleaned_data["kind"],
+                                          details=form.cleaned_data["details"], effective_on=effective)
+            return _after(request, draft, "reported")
+        except casework_bridge.Refused:
+            form.add_error(None, forms.REFUSED)
+    return _status_page(request, draft, change=form, status=400)
