@@ -86,3 +86,19 @@ class ContactDetail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.person}"
+
+
+class PersonSearchKey(models.Model):
+    """One keyed digest of one search key of a person (resettle.people.search): the kinds the
+    matcher blocks on, so that search finds what matching would. Digest only, never the key."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    kind = models.CharField(max_length=24)
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "kind", "digest"], name="person_search_key_unique")]
+        indexes = [models.Index(fields=["digest"], name="person_search_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} key of {self.person}"

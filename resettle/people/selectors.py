@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from resettle.accounts import roles
 from resettle.accounts.permissions import require
 from resettle.audit.services import record_event
-from resettle.people.models import ContactDetail, IdentityDocument, Person
+from django.db.models import Case, IntegerField, Value, When
+
+from resettle.core import keys
+from resettle.people import search
+from resettle.people.models import ContactDetail, IdentityDocument, Person, PersonSearchKey
+from resettle.people.search import PersonMatch
 
 
 @dataclass(frozen=True)
@@ -58,3 +63,32 @@ def contacts(user, people: list[Person], *, reason: str, target=None) -> dict[st
     for detail in ContactDetail.objects.filter(person__in=people).order_by("kind"):
         found[str(detail.person_id)].append(ContactView(detail.get_kind_display(), detail.value))
     return found
+
+
+def people_matching(query: str) -> list[PersonMatch]:
+    """People whose search keys match free text: a name in any spelling or either script
+    ("Akbar Hakimi" finds "اکبر حکیمی"), optionally with "s/o Father", or a tazkira, passport,
+    phone number or e-mail address. Best first: exact name or identifier, all parts, skeleton,
+    then parts (each distinctive part of the query found in the name), each level ordered by
+    how many parts matched in the same spelling. See resettle.people.search.
+
+    Returns ids and levels only, never names, so it checks no capability and writes no audit
+    event: the caller does both (search_applications needs PERSON_IDENTITY and records the
+    search without the words searched for)."""
+    parsed = search.parse_query(query)
+    if parsed.empty:
+        return []
+    key = keys.index_key()
+    wanted = [d for _, d in search.query_digests(parsed, key)]
+    rows = PersonSearchKey.objects.filter(digest__in=wanted).values_list("person_id", "kind", "digest")
+    return search.rank(parsed, rows.iterator(chunk_size=2000), key)
+
+
+def match_rank(found: list[PersonMatch], field: str = "pk") -> Case:
+    """An expression giving each row the level of the person in `field` (e.g.
+    "members__person_id"), for order_by or a Min() annotation; people not found get 99."""
+    by_level: dict[int, list] = {}
+    for m in found:
+        by_level.setdefault(m.level, []).append(m.person_id)
+    return Case(*(When(**{f"{field}__in": ids}, then=Value(level)) for level, ids in sorted(by_level.items())),
+                default=Value(99), output_field=IntegerField())

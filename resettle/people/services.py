@@ -10,7 +10,9 @@ from resettle.audit.services import record_event
 from resettle.core.locking import claim_version
 from resettle.names.dates import BirthDate
 from resettle.names.normalise import detect_script
-from resettle.people.models import ContactDetail, IdentityDocument, Person
+from resettle.core import keys
+from resettle.people import search
+from resettle.people.models import ContactDetail, IdentityDocument, Person, PersonSearchKey
 
 
 @dataclass
@@ -43,6 +45,7 @@ def person_create(*, data: PersonIn, actor=None, audit: bool = True) -> Person:
         IdentityDocument.objects.create(person=person, kind=kind, number=number)
     for kind, value in data.contacts:
         ContactDetail.objects.create(person=person, kind=kind, value=value)
+    index_person(person=person, documents=[n for _, n in data.documents], contacts=data.contacts)
     if audit:
         record_event(actor=actor, action="person.created", target=person,
                      details={"documents": len(data.documents), "contacts": len(data.contacts)})
@@ -59,7 +62,7 @@ def person_update(*, person: Person, expected_version: int, actor, reason: str =
         raise ValueError(f"cannot change {', '.join(sorted(unknown))} here")
     if actor is not None:
         from resettle.accounts.roles import CASE_EDIT
-        from resettle.applications.services import require_case_access
+        from resettle.accounts.access import require_case_access
 
         membership = person.memberships.select_related("application").first()
         if membership is None:
@@ -81,6 +84,24 @@ def _update(person, expected_version, actor, reason, changes) -> Person:
     if "full_name" in changes:
         person.name_script = detect_script(person.full_name)
     person.save()
+    if {"full_name", "father_name"} & set(changes):
+        index_person(person=person)
     record_event(actor=actor, action="person.updated", target=person, reason=reason,
                  details={"fields": sorted(changes), "version": person.version})
     return person
+
+
+@transaction.atomic
+def index_person(*, person: Person, documents: list[str] | None = None,
+                 contacts: list[tuple[str, str]] | None = None) -> int:
+    """Rewrite the person's search keys (resettle.people.search) from their current names,
+    documents and contacts; returns rows changed. Part of the caller's transaction, and of no
+    audit event of its own: it changes nothing a person could read, only follows a change that
+    its caller audits. Documents and contacts are read from the database unless given."""
+    if documents is None:
+        documents = [d.number for d in IdentityDocument.objects.filter(person=person)]
+    if contacts is None:
+        contacts = [(c.kind, c.value) for c in ContactDetail.objects.filter(person=person)]
+    wanted = search.digests(search.person_keys(full_name=person.full_name, father_name=person.father_name,
+                                               documents=documents, contacts=contacts), keys.index_key())
+    return search.replace_rows(PersonSearchKey, person.pk, wanted)

@@ -149,8 +149,25 @@ def key_ids_in_use() -> dict[str, int]:
 # ---- blind indexes ---------------------------------------------------------------------------
 
 
+# Indexes kept as rows of digests derived from several sealed values (a person's search keys:
+# name parts, skeletons, documents, phones) rather than as one BlindIndexField column. Each app
+# registers how to count and recompute its own in AppConfig.ready, so this module imports no app.
+_DERIVED: dict[str, tuple[Callable[[], int], Callable[..., int]]] = {}
+
+
+def register_derived_index(name: str, *, count: Callable[[], int], rebuild: Callable[..., int]) -> None:
+    """`rebuild(key=, batch_size=, dry_run=, progress=)` recomputes every row under `key` and
+    returns how many rows changed; `count()` is the number of rows `progress` will be told of."""
+    _DERIVED[name] = (count, rebuild)
+
+
+def derived_index_names() -> set[str]:
+    return set(_DERIVED)
+
+
 def count_indexed_rows() -> int:
-    return sum(c.model._base_manager.count() for c in blind_index_columns())
+    return (sum(c.model._base_manager.count() for c in blind_index_columns())
+            + sum(count() for count, _ in _DERIVED.values()))
 
 
 def reindex(*, key: bytes, batch_size: int = 500, dry_run: bool = False,
@@ -185,4 +202,8 @@ def reindex(*, key: bytes, batch_size: int = 500, dry_run: bool = False,
                         model._base_manager.filter(pk=pk).update(**updates)
             if progress:
                 progress(len(rows))
+    for name, (_count, rebuild) in sorted(_DERIVED.items()):
+        n = rebuild(key=key, batch_size=batch_size, dry_run=dry_run, progress=progress)
+        if n:
+            changed[name] = n
     return changed
