@@ -192,6 +192,10 @@ class _Prepared:
                 raise PlanInputError(f"household {h.name}: priority weight must be 0 or more")
             self.by_id[h.id] = h
         self.flight_index = {f.id: i for i, f in enumerate(self.flights)}
+        # The largest flight on or after each flight: what a household ready by then could take.
+        self.biggest_from = [0] * (len(self.flights) + 1)
+        for i in range(len(self.flights) - 1, -1, -1):
+            self.biggest_from[i] = max(self.flights[i].seats, self.biggest_from[i + 1])
         for group in links:
             for hid in group:
                 if hid not in self.by_id:
@@ -230,6 +234,14 @@ class _Prepared:
             self._unit(members)
 
     def _unit(self, members: list[Household]) -> None:
+        if len(members) > 1:
+            # A household with nobody left in it (everyone removed as not ready) has nothing to fly.
+            empty = [h for h in members if h.seats == 0 and h.lap_infants == 0 and h.pinned_flight is None]
+            for h in empty:
+                self.left[h.id] = "Nobody in this household is ready to travel."
+            members = [h for h in members if h not in empty] or members[:1]
+            if len(members) == 1 and members[0] in empty:
+                return
         together = len(members) > 1
         names = ", ".join(h.name for h in members)
         # A hold or a block on one linked household keeps the whole group back: relatives who
@@ -296,7 +308,7 @@ class _Prepared:
             return
         split = (not together) and members[0].split_allowed
         if pin is None and not split:
-            biggest = max((f.seats for f in self.flights[first:]), default=0)
+            biggest = self.biggest_from[first]
             if seats > biggest:
                 reason = (f"{'Together they need' if together else 'Needs'} {seats} seats on one flight; the largest flight "
                           f"it can take has {biggest}. A coordinator may allow the household to split.")
@@ -419,6 +431,11 @@ class _Builder:
             best_cost[better] = cost[better]
             best_flight[better] = i
             best_count[better] = k[better] + 1
+        # The flight with the most room on or after each flight (the earliest of equals).
+        most_from: list[int | None] = [None] * (nf + 1)
+        for i in range(nf - 1, -1, -1):
+            nxt = most_from[i + 1]
+            most_from[i] = i if nxt is None or room[i] >= room[nxt] else nxt
         for j, unit in enumerate(self.unplaced):
             together = len(unit.members) > 1
             subject = "Together they need" if together else "Needs"
@@ -448,8 +465,7 @@ class _Builder:
                     reason += f", less than {own} own {unit.weight:.2f}; the plan is not proven optimal (see the gap)."
             else:
                 start = flights[unit.first].date if unit.first < nf else None
-                eligible = range(unit.first, nf)
-                most = max(eligible, key=lambda i: (room[i], -i), default=None)
+                most = most_from[unit.first] if unit.first < nf else None
                 reason = (f"{subject} {unit.seats} seats on one flight; every flight {'they' if together else 'it'} "
                           f"can take{f' (from {_fmt(start)})' if start and unit.first > 0 else ''} is full with households "
                           f"of equal or higher priority"
@@ -554,50 +570,113 @@ def plan(flights, households, *, links=(), time_limit: float = 10.0, target_gap:
             row(capacity_terms[i], -np.inf, room[i])
 
     pinned_weight = build.objective
-    status, bound, message = "optimal", None, ""
-    x = None
+    total_weight = pinned_weight + sum(u.weight for u in free)
+    bound, message = pinned_weight, ""
+    best = _candidate(np.zeros(len(cost)), classes, class_vars, split_vars, room)
     if cost:
         matrix = coo_array((vals, (rows, cols)), shape=(len(row_lo), len(cost))).tocsr()
-        res = milp(np.array(cost), integrality=np.array(integer), bounds=Bounds(np.array(lo), np.array(hi)),
-                   constraints=[LinearConstraint(matrix, np.array(row_lo), np.array(row_hi))],
-                   options={"time_limit": max(0.1, time_limit - (time.perf_counter() - started)),
-                            "mip_rel_gap": target_gap})
-        message = res.message
-        x = res.x
-        if res.mip_dual_bound is not None and np.isfinite(res.mip_dual_bound):
-            bound = pinned_weight - float(res.mip_dual_bound)
-        elif x is None:
-            bound = pinned_weight + sum(u.weight for u in free)
-    else:
-        bound = pinned_weight
+        c = np.array(cost)
+        bounds = Bounds(np.array(lo), np.array(hi))
+        constraints = [LinearConstraint(matrix, np.array(row_lo), np.array(row_hi))]
 
-    if x is not None:
-        for key, members in classes.items():
-            seats, _ = key
-            slots = []
-            for i, v in class_vars[key]:
-                slots.extend([i] * int(round(x[v])))
-            flown = members[:len(slots)]  # the highest priorities of the class
-            for u in members[len(slots):]:
-                build.skip(u)
-            for u, i in zip(flown, slots):
-                u._slot = i
-        _earliest_for_highest(classes, build)
-        for u, y, parts in split_vars:
-            if round(x[y]) >= 1:
-                build.place_split(u, [(i, int(round(x[k]))) for i, k in parts])
-            else:
-                build.skip(u)
-    else:
-        # HiGHS found no plan in the time: fall back to priority order, first fit, and say so.
-        message = f"{message}; no solution within the time limit, priority-first fallback used"
-        _first_fit(build, sorted(free, key=lambda u: (-u.weight, -u.seats, u.ids[0])), room)
+        def remaining() -> float:
+            # Keep a tenth of the budget for rounding, ordering and the explanations.
+            return max(0.2, 0.9 * time_limit - (time.perf_counter() - started))
 
-    if bound is not None:
-        bound = max(bound, build.objective)
-        tolerance = 1e-7 * max(1.0, abs(bound))
-        status = "optimal" if bound - build.objective <= tolerance else "feasible"
+        # 1. The LP relaxation: a proven bound, and rounded down then topped up by priority, a
+        #    plan within a fraction of a percent on large tranches, in seconds.
+        lp = milp(c, integrality=np.zeros(len(cost)), bounds=bounds, constraints=constraints,
+                  options={"time_limit": remaining()})
+        bound = pinned_weight - float(lp.fun) if lp.status == 0 else total_weight
+        if lp.x is not None:
+            best = max(best, _candidate(lp.x, classes, class_vars, split_vars, room), key=lambda cand: cand[0])
+        message = "LP relaxation rounded"
+        # 2. Branch and bound while the gap is above the target and time is left.
+        if _gap(pinned_weight + best[0], bound) > target_gap and remaining() > 0.5:
+            res = milp(c, integrality=np.array(integer), bounds=bounds, constraints=constraints,
+                       options={"time_limit": remaining(), "mip_rel_gap": target_gap})
+            message = res.message
+            if res.mip_dual_bound is not None and np.isfinite(res.mip_dual_bound):
+                bound = min(bound, pinned_weight - float(res.mip_dual_bound))
+            if res.x is not None:
+                best = max(best, _candidate(res.x, classes, class_vars, split_vars, room), key=lambda cand: cand[0])
+
+    _, slots, split_parts = best
+    for key, members in classes.items():
+        flown = members[:len(slots[key])]  # the highest priorities of the class
+        for u in members[len(slots[key]):]:
+            build.skip(u)
+        for u, i in zip(flown, slots[key]):
+            u._slot = i
+    _earliest_for_highest(classes, build)
+    for u, _, _ in split_vars:
+        if id(u) in split_parts:
+            build.place_split(u, split_parts[id(u)])
+        else:
+            build.skip(u)
+    bound = max(bound, build.objective)
+    tolerance = 1e-7 * max(1.0, abs(bound))
+    status = "optimal" if bound - build.objective <= tolerance else "feasible"
     return build.finish("highs", status, bound, started, message)
+
+
+def _gap(objective: float, bound: float) -> float:
+    return 0.0 if bound <= 0 else max(0.0, (bound - objective) / bound)
+
+
+def _candidate(x, classes, class_vars, split_vars, room):
+    """A plan from a solver's values: counts rounded down, then the room left filled with the
+    households left out, highest priority first, each on the earliest flight it fits.
+
+    Returns (weight flown, flight slots per class, parts per split household)."""
+    nf = len(room)
+    left = list(room)
+    slots: dict[tuple[int, int], list[int]] = {}
+    for key, n_vars in class_vars.items():
+        slots[key] = []
+        for i, v in n_vars:
+            count = int(math.floor(x[v] + 1e-6))
+            slots[key].extend([i] * count)
+            left[i] -= count * key[0]
+    split_parts: dict[int, list[tuple[int, int]]] = {}
+    for u, y, parts in split_vars:
+        if x[y] > 1 - 1e-6:
+            chosen = [(i, int(math.floor(x[k] + 1e-6))) for i, k in parts]
+            if sum(n for _, n in chosen) == u.seats:
+                split_parts[id(u)] = chosen
+                for i, n in chosen:
+                    left[i] -= n
+    rest = [u for key, members in classes.items() for u in members[len(slots[key]):]]
+    rest += [u for u, _, _ in split_vars if id(u) not in split_parts]
+    rest.sort(key=lambda u: (-u.weight, u.seats, u.ids[0]))
+    most = max(left, default=0)
+    for u in rest:
+        if u.seats > most and not u.split:
+            continue
+        for i in range(u.first, nf):
+            if left[i] >= u.seats:
+                left[i] -= u.seats
+                if u.split:
+                    split_parts[id(u)] = [(i, u.seats)]
+                else:
+                    slots[(u.seats, u.first)].append(i)
+                break
+        else:
+            if u.split and sum(left[u.first:]) >= u.seats:
+                need, parts = u.seats, []
+                for i in range(u.first, nf):
+                    take = min(need, left[i])
+                    if take > 0:
+                        parts.append((i, take))
+                        left[i] -= take
+                        need -= take
+                split_parts[id(u)] = parts
+            else:
+                continue
+        most = max(left, default=0)
+    weight = sum(u.weight for key, members in classes.items() for u in members[:len(slots[key])])
+    weight += sum(u.weight for u, _, _ in split_vars if id(u) in split_parts)
+    return weight, slots, split_parts
 
 
 def _earliest_for_highest(classes, build: _Builder) -> None:
