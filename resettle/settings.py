@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "resettle.demo",
     "resettle.exports",
     "resettle.notifications",
+    "resettle.casework",
     "resettle.letters",
     "resettle.portal",
 ]
