@@ -61,3 +61,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 ALL_ROLES = tuple(CAPABILITIES)
+
+# Stages of a case each role works on (resettle.casework.lifecycle declares the stages). A role
+# sees only cases at these stages, whatever its other capabilities: a relocation coordinator has
+# no business reading 400 undecided cases' contact details. A role missing here sees every stage.
+CASE_STAGES_BY_ROLE: dict[str, frozenset[str]] = {
+    DF_VERIFIER: frozenset({"received", "verification", "assessment", "reconsideration"}),
+    DECISION_MAKER: frozenset({"assessment", "decision_proposed", "approved", "declined", "reconsideration",
+                               "relocation", "arrived", "closed", "withdrawn"}),
+    RELOCATION_COORDINATOR: frozenset({"approved", "relocation", "arrived", "closed"}),
+}

@@ -8,9 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from resettle.applications import selectors
+from resettle.applications.models import Status
 
 
 class IsVerified(permissions.BasePermission):
@@ -64,15 +66,6 @@ class ClaimSerializer(serializers.Serializer):
     verification_status = serializers.CharField()
 
 
-class HistorySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    actor = serializers.CharField()
-    action = serializers.CharField()
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
-    reason = serializers.CharField()
-
-
 class CaseSerializer(serializers.Serializer):
     id = serializers.CharField()
     reference = serializers.CharField()
@@ -86,7 +79,6 @@ class CaseSerializer(serializers.Serializer):
     principal = MemberSerializer(allow_null=True)
     family = MemberSerializer(many=True, allow_null=True, help_text="null: your role may not see family")
     claims = ClaimSerializer(many=True)
-    history = HistorySerializer(many=True)
 
 
 class AggregatesSerializer(serializers.Serializer):
@@ -108,8 +100,12 @@ class ApplicationList(APIView):
                    responses=ApplicationRowSerializer(many=True))
     def get(self, request):
         """Cases you may open; no personal data in the list."""
-        qs = selectors.search_applications(request.user, **{k: request.query_params.get(k, "")
-                                                             for k in ("status", "pathway", "reference")})
+        filters = {k: request.query_params.get(k, "") for k in ("status", "pathway", "reference")}
+        if filters["status"] and filters["status"] not in Status.values:
+            raise ValidationError({"status": f"one of {', '.join(Status.values)}"})
+        if any("\x00" in v or len(v) > 100 for v in filters.values()):
+            raise ValidationError("filters must be plain text of at most 100 characters")
+        qs = selectors.search_applications(request.user, **filters)
         pages = Pages()
         page = pages.paginate_queryset(qs.select_related("team"), request, view=self)
         return pages.get_paginated_response(ApplicationRowSerializer(page, many=True).data)

@@ -9,16 +9,20 @@ from resettle.people.models import Person
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received"
-    VERIFYING = "verifying", "Verifying employment"
-    ASSESSING = "assessing", "Assessing eligibility"
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting second approver"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    RECONSIDERATION = "reconsideration"
-    WITHDRAWN = "withdrawn"
-    RELOCATING = "relocating"
-    ARRIVED = "arrived"
+    """The case's stage. Only resettle.casework.services.case_transition writes it (the moves
+    between stages are declared in resettle.casework.lifecycle)."""
+
+    RECEIVED = "received", "Received"
+    VERIFICATION = "verification", "Verifying employment"
+    ASSESSMENT = "assessment", "Assessing eligibility"
+    DECISION_PROPOSED = "decision_proposed", "Decision proposed, awaiting second decision maker"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    RECONSIDERATION = "reconsideration", "Reconsideration requested"
+    RELOCATION = "relocation", "Relocation"
+    ARRIVED = "arrived", "Arrived"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class Channel(models.TextChoices):
@@ -42,7 +46,11 @@ class Application(models.Model):
     reference = models.CharField(max_length=20, unique=True, help_text="Safe to give to the applicant.")
     external_id = models.CharField(max_length=100, blank=True, help_text="Id in the file or form it came from.")
     pathway = models.CharField(max_length=60, help_text="Policy id, e.g. nz-afghan-2021.")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False)
+    status_since = models.DateTimeField(null=True, blank=True, editable=False,
+                                        help_text="When the case reached its stage (queues sort by waiting time).")
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+                                     help_text="Set when a caseworker merged this application into another.")
     received_on = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IMPORT)
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications")
@@ -52,6 +60,7 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        indexes = [models.Index(fields=["status", "status_since"])]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""), name="application_external_id_unique"),
         ]
@@ -72,6 +81,9 @@ class Member(models.Model):
     dependent = models.BooleanField(null=True, blank=True, help_text="Financially dependent on the principal; unknown if blank.")
     marital_status = models.CharField(max_length=20, blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the application as given.")
+    # A household changes (a death, a divorce): the member stays on the case's history, out of its household.
+    left_household_on = models.DateField(null=True, blank=True)
+    added_on = models.DateField(null=True, blank=True, help_text="Set when added after intake (change of circumstances).")
 
     class Meta:
         ordering = ["position"]

@@ -15,30 +15,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 
 from resettle.accounts import roles
+from resettle.accounts.access import scope_cases
 from resettle.accounts.permissions import can, require
 from resettle.applications.aggregates import suppress_small
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
-from resettle.audit.models import AuditEvent
 from resettle.audit.services import record_event
 from resettle.core.fields import digest
 from resettle.names.keys import name_key
 from resettle.people import selectors as people_selectors
 
 
-def _team_ids(user) -> list[int]:
-    profile = getattr(user, "staff_profile", None)
-    try:
-        return list(profile.teams.values_list("id", flat=True)) if profile else []
-    except Exception:  # a user without a staff profile belongs to no team
-        return []
-
-
 def case_scope(user) -> QuerySet[Application]:
-    """The object rule alone, without the capability check (for the admin's querysets)."""
-    if can(user, roles.CASE_VIEW_ALL):
-        return Application.objects.all()
-    in_scope = Application.objects.filter(Q(team_id__in=_team_ids(user)) | Q(assigned_to=user))
-    return Application.objects.filter(pk__in=in_scope.values("pk"))
+    """The object and stage rules alone, without the capability check (for the admin's querysets)."""
+    return scope_cases(user, Application.objects.all())
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -99,16 +88,6 @@ class MemberView:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    actor: str
-    action: str
-    from_status: str
-    to_status: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class CaseView:
     """One case as this user may see it; a part the role may not see is None, never empty,
     so templates and the API can tell "not allowed" from "nothing there"."""
@@ -125,7 +104,6 @@ class CaseView:
     principal: MemberView | None
     family: list[MemberView] | None
     claims: list[ClaimView]
-    history: list[HistoryEntry]
 
 
 def get_application(user, application_id) -> Application:
@@ -138,15 +116,6 @@ def get_application(user, application_id) -> Application:
                      details={"capability": roles.CASE_VIEW, "why": "outside team and assignment"})
         raise PermissionDenied("This case is not assigned to you or your team.")
     return application
-
-
-def status_history(application: Application) -> list[HistoryEntry]:
-    events = AuditEvent.objects.filter(target_type="applications.application", target_id=str(application.pk),
-                                       action__in=["application.created", "application.status_changed"])
-    return [HistoryEntry(at=e.at, actor=e.actor_username, action=e.action, from_status=e.details.get("from", ""),
-                         to_status=e.details.get("to", Application._meta.get_field("status").default
-                                                 if e.action == "application.created" else ""),
-                         reason=e.reason) for e in events.order_by("seq")]
 
 
 def case_detail(user, application_id, *, reason: str) -> CaseView:
@@ -177,7 +146,7 @@ def case_detail(user, application_id, *, reason: str) -> CaseView:
         team=application.team.name if application.team else "", version=application.version,
         principal=view(principal) if principal else None,
         family=[view(m) for m in family] if can(user, roles.PERSON_FAMILY) else None,
-        claims=claims, history=status_history(application),
+        claims=claims,
     )
 
 

@@ -1,25 +1,22 @@
-"""Writes to applications: creation (form, e-mail, import) and changes of status."""
+"""Writes to applications: creation (form, e-mail, import) and members joining later.
+
+A case's stage is not written here: resettle.casework.services.case_transition owns it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 
-from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status
+from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
+from resettle.applications.signals import application_created
+from resettle.accounts.access import require_case_access as _require_case_access
 from resettle.audit.services import record_event
 from resettle.names import places
-from resettle.core.locking import claim_version
-from resettle.names.dates import parse_birth_date
 from resettle.people.services import PersonIn, person_create
 from resettle.records.models import ImportBatch
-from resettle.records.services import ImportResult
-from resettle.tabular import Problem, TableError, read_table
-from resettle.tabular.values import check_email, check_phone, parse_date, parse_yes_no
 
 # Crockford's base32 without look-alikes (no I, L, O, U): references get read out over bad phone lines.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -85,42 +82,25 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
     record_event(actor=actor, action="application.created", target=application,
                  details={"members": len(data.members), "claims": len(data.claims), "channel": data.channel,
                           "pathway": data.pathway})
+    application_created.send(sender=Application, application=application, actor=actor,
+                             via="portal" if data.channel == "web" and actor is None else "staff")
     return application
 
 
-def require_case_access(actor, application: Application, capability: str) -> None:
-    """The actor's role allows `capability` and the case is theirs to see (team, assignment or a
-    role that sees all). Called before a service's transaction opens, so a refusal stays audited."""
-    from resettle.accounts.permissions import require
-    from resettle.applications.selectors import case_scope
-
-    require(actor, capability, target=application)
-    if not case_scope(actor).filter(pk=application.pk).exists():
-        from django.core.exceptions import PermissionDenied
-
-        record_event(actor=actor, action="access.denied", target=application, details={"capability": "case.scope"})
-        raise PermissionDenied("This case is outside your team and assignments.")
+# Kept importable here for callers not yet moved to resettle.accounts.access.
+require_case_access = _require_case_access
 
 
-def application_set_status(*, application: Application, status: str, expected_version: int, actor,
-                           reason: str = "") -> Application:
-    from resettle.accounts.permissions import can
-    from resettle.accounts.roles import CASE_EDIT, DECIDE, RELOCATION_MANAGE, VERIFY
-
-    if status not in Status.values:
-        raise ValueError(f"unknown status {status!r}")
-    # Cases move on through several hands: intake, verification, decision, relocation.
-    movers = (CASE_EDIT, DECIDE, VERIFY, RELOCATION_MANAGE)
-    require_case_access(actor, application, next((c for c in movers if can(actor, c)), CASE_EDIT))
-    with transaction.atomic():
-        return _set_status(application, status, expected_version, actor, reason)
-
-
-def _set_status(application, status, expected_version, actor, reason) -> Application:
-    old = application.status
-    claim_version(application, expected_version)
-    application.status = status
-    application.save(update_fields=["status", "version"])
-    record_event(actor=actor, action="application.status_changed", target=application, reason=reason,
-                 details={"from": old, "to": status})
-    return application
+def member_add(*, application: Application, data: MemberIn, actor, added_on: dt.date | None = None) -> Member:
+    """A family member joining a case after intake (a marriage, a birth). The caller (casework)
+    checks the actor and versions the household; this only writes the member and its person."""
+    if data.relationship == Relationship.PRINCIPAL:
+        raise ValueError("a case has one principal; a new member cannot be another")
+    person = person_create(data=data.person, actor=actor, audit=False)
+    position = (application.members.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    member = Member.objects.create(application=application, person=person, relationship=data.relationship,
+                                   dependent=data.dependent, marital_status=data.marital_status, position=position,
+                                   added_on=added_on)
+    record_event(actor=actor, action="application.member_added", target=application,
+                 details={"member": str(member.pk), "relationship": data.relationship})
+    return member

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from resettle.accounts.permissions import require
-from resettle.applications.services import require_case_access
+from resettle.accounts.access import require_case_access
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status, VerificationStatus
 from resettle.audit.services import record_event

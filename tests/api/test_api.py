@@ -5,7 +5,7 @@ from django.test import Client
 
 from resettle.accounts import roles
 from resettle.audit.models import AuditEvent
-from web.staffkit import PHONE_A, PRINCIPAL_A, SPOUSE_A, denied_events
+from web.staffkit import at_a_stage_for, PHONE_A, PRINCIPAL_A, SPOUSE_A, denied_events
 
 
 def test_list_holds_only_the_users_cases_and_no_personal_data(staff, cases):
@@ -84,6 +84,7 @@ def test_schema_and_docs_are_served_to_signed_in_staff(staff):
 @pytest.mark.parametrize("role", roles.ALL_ROLES)
 def test_each_role_reaches_exactly_its_endpoints(staff, cases, role):
     user, client = staff[role]
+    at_a_stage_for(role, cases["a"])
     expected = {
         "/api/applications/": roles.CASE_VIEW in roles.CAPABILITIES[role],
         f"/api/applications/{cases['a'].pk}/": roles.CASE_VIEW in roles.CAPABILITIES[role],

@@ -78,3 +78,15 @@ def staff(user_factory, cases):
         user = user_factory(role, teams=["team-a"], username=f"t-{role}")
         made[role] = (user, verified_client(user))
     return made
+
+
+def at_a_stage_for(role, case):
+    """Put a case at a stage the role works on (test set-up only: the product moves cases
+    through resettle.casework.services.case_transition)."""
+    from resettle.accounts.roles import CASE_STAGES_BY_ROLE
+    from resettle.applications.models import Application
+
+    stage = "assessment" if "assessment" in CASE_STAGES_BY_ROLE.get(role, {"assessment"}) else \
+        sorted(CASE_STAGES_BY_ROLE[role])[0]
+    Application.objects.filter(pk=case.pk).update(status=stage)
+    case.status = stage

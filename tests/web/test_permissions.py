@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from resettle.accounts import roles
 from resettle.audit.models import AuditEvent
-from web.staffkit import PHONE_A, PRINCIPAL_A, PRINCIPAL_B, SPOUSE_A, TAZKIRA_A, denied_events, verified_client
+from web.staffkit import at_a_stage_for, PHONE_A, PRINCIPAL_A, PRINCIPAL_B, SPOUSE_A, TAZKIRA_A, denied_events, verified_client
 
 PAGES = ["accounts:home", "applications:list", "applications:dashboard", "applications:import", "records:import",
          "records:batches", "verification:queue", "policies:simulate", "exports:index"]
@@ -37,6 +37,13 @@ def test_each_role_reaches_exactly_its_pages(staff, role):
             assert denied_events(actor_id=user.pk).count() == before + 1, (role, name)
 
 
+def test_each_role_sees_only_the_stages_it_works_on(staff, cases):
+    _, coordinator = staff[roles.RELOCATION_COORDINATOR]
+    assert coordinator.get(detail(cases["a"])).status_code == 403  # received: not yet the coordinator's
+    at_a_stage_for(roles.RELOCATION_COORDINATOR, cases["a"])
+    assert coordinator.get(detail(cases["a"])).status_code == 200
+
+
 def detail(case):
     return reverse("applications:detail", args=[case.pk])
 
@@ -49,6 +56,7 @@ def detail(case):
 ])
 def test_case_detail_shows_only_the_fields_the_role_may_see(staff, cases, role, sees_names, sees_contacts, sees_family):
     user, client = staff[role]
+    at_a_stage_for(role, cases["a"])
     html = client.get(detail(cases["a"])).content.decode()
     assert (PRINCIPAL_A in html) is sees_names
     assert (TAZKIRA_A in html) is sees_names
@@ -87,6 +95,7 @@ def test_a_case_outside_team_and_assignment_is_refused_and_audited(staff, cases)
 
 def test_assignment_opens_a_case_of_another_team(staff, cases):
     user, client = staff[roles.DECISION_MAKER]
+    at_a_stage_for(roles.DECISION_MAKER, cases["b"])
     assert client.get(detail(cases["b"])).status_code == 403
     cases["b"].assigned_to.add(user)
     assert PRINCIPAL_B in client.get(detail(cases["b"])).content.decode()
@@ -150,14 +159,14 @@ def test_filters_by_status_pathway_and_reference(staff, cases):
     assert cases["a"].reference not in html and "No cases match." in html
 
 
-def test_status_history_comes_from_the_audit_log_without_identifying_data(staff, cases):
-    from resettle.applications.services import application_set_status
+def test_case_history_reads_the_stage_changes(staff, cases):
+    from resettle.casework.services import case_transition
 
-    user, client = staff[roles.DECISION_MAKER]
-    application_set_status(application=cases["a"], status="verifying", expected_version=cases["a"].version,
-                           actor=user, reason="claims to check")
+    user, client = staff[roles.INTAKE_OFFICER]
+    case_transition(application=cases["a"], action="withdraw", expected_version=cases["a"].version,
+                    actor=user, reason="applicant asked to withdraw")
     html = client.get(detail(cases["a"])).content.decode()
-    assert "received → verifying" in html and "claims to check" in html and user.username in html
+    assert "Received → Withdrawn" in html and "applicant asked to withdraw" in html and user.username in html
 
 
 def test_a_superuser_administrator_still_cannot_open_cases(staff, cases):

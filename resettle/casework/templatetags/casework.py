@@ -1,0 +1,59 @@
+"""{% casework_panel case %} and {% case_timeline case %}: the case page (an applications view)
+shows casework without importing it, as it does eligibility."""
+
+from django import template
+
+from resettle.accounts import roles
+from resettle.accounts.permissions import can
+from resettle.applications.models import Member
+from resettle.applications.selectors import get_application
+from resettle.casework import forms, selectors
+from resettle.casework.models import ChangeStatus, DecisionState
+
+register = template.Library()
+
+
+@register.inclusion_tag("casework/_panel.html", takes_context=True)
+def casework_panel(context, case):
+    request = context["request"]
+    user = request.user
+    application = get_application(user, case.id)
+    from resettle.policies.selectors import current_evaluation
+    from resettle.policies.services import assessable_fields
+
+    evaluation = current_evaluation(application)
+    criteria = [(c.get("id"), f"{c.get('id')} ({c.get('status')})")
+                for c in ((evaluation.criteria or {}).get("criteria", []) if evaluation else []) if c.get("id")]
+    decisions = list(selectors.decisions(application))
+    pending = [d for d in decisions if d.state == DecisionState.PROPOSED]
+    members_added = [m for m in Member.objects.filter(application=application, added_on__isnull=False)]
+    decided_members = {d.member_id for d in decisions if d.member_id and d.state in (DecisionState.CONFIRMED, DecisionState.PROPOSED)}
+    return {
+        "case": case, "application": application, "user": user, "csrf_token": context.get("csrf_token"),
+        "actions": selectors.available_actions(user, application),
+        "may_decide": can(user, roles.DECIDE), "may_approve": can(user, roles.APPROVE),
+        "may_edit": can(user, roles.CASE_EDIT), "may_identity": can(user, roles.PERSON_IDENTITY),
+        "may_work": any(can(user, c) for c in (roles.CASE_EDIT, roles.DECIDE, roles.VERIFY)),
+        "decisions": decisions, "pending": pending,
+        "propose_form": forms.ProposeForm(criteria_choices=criteria), "evaluation": evaluation,
+        "undecided_members": [m for m in members_added if m.pk not in decided_members],
+        "requests": list(application.information_requests.order_by("deadline")),
+        "changes": list(application.circumstance_changes.order_by("reported_at")),
+        "reported": ChangeStatus.REPORTED,
+        "documents": list(application.documents.order_by("uploaded_at")),
+        "households": list(application.household_versions.order_by("number")),
+        "members": list(Member.objects.filter(application=application).order_by("position")),
+        "links": list(application.links.select_related("other")),
+        "assigned": list(application.assigned_to.values_list("username", flat=True)),
+        "fact_form": forms.FactForm(fields=assessable_fields()) if can(user, roles.DECIDE) else None,
+        "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
+        "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
+        "letter_languages": forms.LetterForm.base_fields["language"].choices,
+    }
+
+
+@register.inclusion_tag("casework/_timeline.html", takes_context=True)
+def case_timeline(context, case):
+    user = context["request"].user
+    application = get_application(user, case.id)
+    return {"entries": selectors.timeline(application)}

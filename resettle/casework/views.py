@@ -1,0 +1,300 @@
+"""Casework screens: queues, the dashboard of clocks, and the forms on the case page.
+
+Views parse the form, call one service and say what happened: every success and every refusal
+becomes a message on the page it returns to (a refused move never reloads silently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from resettle.accounts import roles
+from resettle.accounts.models import Team
+from resettle.accounts.permissions import require
+from resettle.applications.models import Application, Member
+from resettle.applications.selectors import get_application
+from resettle.applications.services import MemberIn
+from resettle.audit.services import record_event
+from resettle.casework import documents as document_store
+from resettle.casework import forms, selectors, services
+from resettle.casework.models import CircumstanceChange, Decision, Document, InformationRequest
+from resettle.core.locking import ConcurrentEditError
+from resettle.names.dates import parse_birth_date
+from resettle.people.services import PersonIn
+
+_ERRORS = (services.TransitionRefused, ConcurrentEditError, document_store.DocumentRefused, ValueError)
+
+
+def _back(application_id):
+    return redirect("applications:detail", application_id=application_id)
+
+
+def case_action(view):
+    """POST only; the case must be one the user may open; refusals become messages."""
+
+    @require_POST
+    @wraps(view)
+    def wrapper(request, application_id):
+        application = get_application(request.user, application_id)
+        try:
+            text = view(request, application)
+        except services.TransitionForbidden as exc:
+            messages.error(request, f"Refused: {exc}")
+        except _ERRORS as exc:
+            messages.error(request, f"Not done: {exc}")
+        else:
+            if text:
+                messages.success(request, text)
+        return _back(application.pk)
+
+    return wrapper
+
+
+def _form_error(form) -> str:
+    return "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+
+
+@case_action
+def transition(request, application):
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    change = services.case_transition(application=application, action=d["action"], actor=request.user,
+                                      reason=d["reason"], expected_version=d["version"])
+    return f"{application.reference} moved to '{change.get_to_stage_display()}'."
+
+
+def _criteria_choices(application):
+    from resettle.policies.selectors import current_evaluation
+
+    evaluation = current_evaluation(application)
+    rows = (evaluation.criteria or {}).get("criteria", []) if evaluation else []
+    return [(c.get("id"), f"{c.get('id')} ({c.get('status')})") for c in rows if c.get("id")]
+
+
+@case_action
+def propose(request, application):
+    form = forms.ProposeForm(request.POST, criteria_choices=_criteria_choices(application))
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    member = Member.objects.filter(pk=d["member"], application=application).first() if d["member"] else None
+    decision = services.decision_propose(application=application, actor=request.user, outcome=d["outcome"],
+                                         reasons=d["reasons"], criteria_ids=d["criteria"],
+                                         reconsideration_info=d["reconsideration_info"], member=member,
+                                         expected_version=d["version"])
+    return f"Proposed: {decision.get_outcome_display().lower()}. A second decision maker must now confirm it."
+
+
+@case_action
+def review(request, application):
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    decision = Decision.objects.filter(pk=d["decision"], application=application).first()
+    if decision is None:
+        raise ValueError("no such decision on this case")
+    if d["verdict"] == "confirm":
+        decision = services.decision_confirm(decision=decision, actor=request.user, note=d["note"])
+        return f"Confirmed: {decision.get_outcome_display().lower()}."
+    services.decision_return(decision=decision, actor=request.user, note=d["note"])
+    return "Sent back for assessment."
+
+
+@case_action
+def request_create(request, application):
+    form = forms.RequestForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    r = services.information_request_create(application=application, actor=request.user, question=d["question"],
+                                            deadline=d["deadline"], addressed_to=d["addressed_to"])
+    return f"Request for information sent; deadline {r.deadline:%Y-%m-%d}."
+
+
+@case_action
+def request_answer(request, application):
+    form = forms.AnswerForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    r = InformationRequest.objects.filter(pk=form.cleaned_data["request"], application=application).first()
+    if r is None:
+        raise ValueError("no such request on this case")
+    services.information_request_answer(request=r, text=form.cleaned_data["answer"], actor=request.user)
+    return "Answer recorded."
+
+
+@case_action
+def change_report(request, application):
+    form = forms.ChangeReportForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    services.circumstance_change_report(application=application, kind=d["kind"], details=d["details"],
+                                        effective_on=d["effective_on"], actor=request.user)
+    return "Change of circumstances recorded; it waits in the changes queue."
+
+
+@case_action
+def change_handle(request, application):
+    form = forms.ChangeHandleForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    change = CircumstanceChange.objects.filter(pk=d["change"], application=application).first()
+    if change is None:
+        raise ValueError("no such change on this case")
+    if d["verdict"] == "reject":
+        services.circumstance_change_reject(change=change, actor=request.user, reason=d["reason"])
+        return "Change not accepted."
+    new_member = member = None
+    if d["full_name"]:
+        birth = parse_birth_date(d["birth_date"]) if d["birth_date"] else None
+        new_member = MemberIn(person=PersonIn(full_name=d["full_name"], father_name=d["father_name"], birth_date=birth,
+                                              gender=d["gender"] or "unknown"),
+                              relationship=d["relationship"] or "spouse", dependent=True)
+    if d["member"]:
+        member = Member.objects.filter(pk=d["member"], application=application).first()
+    services.circumstance_change_accept(change=change, actor=request.user, new_member=new_member, member=member,
+                                        reason=d["reason"])
+    return "Change accepted: the household has a new version."
+
+
+@case_action
+def note_add(request, application):
+    form = forms.NoteForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    services.note_add(application=application, actor=request.user, text=form.cleaned_data["text"])
+    return "Note added."
+
+
+@case_action
+def document_add(request, application):
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    doc = services.document_upload(application=application, upload=form.cleaned_data["file"],
+                                   kind=form.cleaned_data["kind"], actor=request.user)
+    return f"Document stored ({doc.size:,} bytes, sealed)."
+
+
+@case_action
+def letter(request, application):
+    form = forms.LetterForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    decision = Decision.objects.filter(pk=form.cleaned_data["decision"], application=application).first()
+    if decision is None:
+        raise ValueError("no such decision on this case")
+    services.letter_generate(decision=decision, actor=request.user, language=form.cleaned_data["language"])
+    return "Letter generated and stored with the case's documents."
+
+
+@case_action
+def assign(request, application):
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    names = [n.strip() for n in d["users"].split(",") if n.strip()]
+    users = list(get_user_model().objects.filter(username__in=names, is_active=True))
+    missing = set(names) - {u.username for u in users}
+    if missing:
+        raise ValueError(f"no active user {', '.join(sorted(missing))}")
+    team = None
+    if d["team"]:
+        team = Team.objects.filter(name=d["team"]).first()
+        if team is None:
+            raise ValueError(f"no team {d['team']!r}")
+    services.case_assign(application=application, actor=request.user, users=users, team=team, reason=d["reason"])
+    return "Assignment saved."
+
+
+@case_action
+def link(request, application):
+    form = forms.LinkForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    other = Application.objects.filter(reference__iexact=d["other_reference"].strip()).first()
+    if other is None:
+        raise ValueError("no case with that reference that you may open")
+    other = get_application(request.user, other.pk)
+    services.case_link(application=application, other=other, actor=request.user, kind=d["kind"], reason=d["reason"])
+    return "Cases linked." if d["kind"] == "related" else f"{other.reference} merged into this case (both histories kept)."
+
+
+@case_action
+def fact(request, application):
+    from resettle.policies.services import assessable_fields, record_assessed_fact
+
+    form = forms.FactForm(request.POST, fields=assessable_fields())
+    if not form.is_valid():
+        raise ValueError(_form_error(form))
+    d = form.cleaned_data
+    record_assessed_fact(application=application, actor=request.user, field=d["field"], value=d["value"],
+                         reason=d["reason"])
+    return f"Recorded: {d['field'].replace('_', ' ')} = {d['value']}. Evaluate again before deciding."
+
+
+def document_download(request, application_id, document_id):
+    application = get_application(request.user, application_id)
+    require(request.user, roles.PERSON_IDENTITY, target=application)
+    doc = Document.objects.filter(pk=document_id, application=application).first()
+    if doc is None:
+        raise Http404("no such document")
+    data = document_store.read(doc)
+    record_event(actor=request.user, action="document.downloaded", target=application,
+                 details={"document": str(doc.pk), "kind": doc.kind})
+    response = HttpResponse(data, content_type=doc.content_type)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(doc.content_type, "bin")
+    # The stored name may name the person: the download gets a neutral one.
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}-{doc.kind}-{str(doc.pk)[:8]}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def queues(request):
+    available = selectors.queues_for(request.user)
+    if not available:
+        raise PermissionDenied("Your role works from no case queue.")
+    key = request.GET.get("q") or available[0].key
+    if key not in {q.key for q in available}:
+        raise PermissionDenied("That queue is not one your role works from.")
+    sort = request.GET.get("sort", "waiting")
+    cases = selectors.queue(request.user, key, pathway=request.GET.get("pathway", ""),
+                            team=request.GET.get("team", ""), sort=sort)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "casework/queues.html", {
+        "tabs": [(q, n) for q, n in zip(available, selectors.queue_counts(request.user).values())],
+        "current": selectors.QUEUES[key], "page": page, "sort": sort, "now": dt.datetime.now(dt.timezone.utc)})
+
+
+def clocks(request):
+    require(request.user, roles.REPORTS_AGGREGATE)
+    record_event(actor=request.user, action="reports.clocks_viewed")
+    rows = selectors.stage_clocks(pathway=request.GET.get("pathway", ""))
+    if request.GET.get("format") == "csv":
+        lines = ["stage,cases,median_days,p90_days"] + [
+            f"{r.stage},{'' if r.cases is None else r.cases},{'' if r.median_days is None else r.median_days},"
+            f"{'' if r.p90_days is None else r.p90_days}" for r in rows]
+        response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="processing-times.csv"'
+        return response
+    longest = max([r.p90_days or 0 for r in rows] + [1])
+    bars = [{"label": r.label, "y": 20 * i, "median": round(400 * (r.median_days or 0) / longest),
+             "p90": round(400 * (r.p90_days or 0) / longest), "row": r} for i, r in enumerate(x for x in rows if x.cases)]
+    return render(request, "casework/clocks.html", {"rows": rows, "bars": bars, "height": 20 * len(bars) + 10,
+                                                    "stages": selectors.stage_counts()})
