@@ -34,11 +34,22 @@ def _value(text: str) -> object:
 
 
 def assessed_facts(application: Application) -> dict[str, object]:
+    """The latest recorded value of each fact about the principal."""
     latest: dict[str, object] = {}
     # .all() so a prefetch (selectors.applications_table) is used when there is one
     for f in sorted(application.assessed_facts.all(), key=lambda f: f.recorded_at):
-        latest[f.field] = _value(f.value)
+        if f.member_id is None:
+            latest[f.field] = _value(f.value)
     return latest
+
+
+def member_facts(application: Application) -> dict[object, dict[str, object]]:
+    """Member id -> the latest value of each fact recorded about that family member."""
+    out: dict[object, dict[str, object]] = {}
+    for f in sorted(application.assessed_facts.all(), key=lambda f: f.recorded_at):
+        if f.member_id is not None:
+            out.setdefault(f.member_id, {})[f.field] = _value(f.value)
+    return out
 
 
 PREFETCH = ("members__person__documents", "claimed_employment__verified_record__source", "assessed_facts")
@@ -55,6 +66,7 @@ def situation_for(application: Application, *, reference_date: date | None = Non
         if DocumentKind.TAZKIRA in kinds:
             principal["nationality"] = "afghan"
     principal.update(assessed_facts(application))
+    per_member = member_facts(application)
     employment = []
     claims = sorted(application.claimed_employment.all(), key=lambda c: (c.start_date is None, c.start_date or date.min))
     for c in claims:
@@ -72,7 +84,9 @@ def situation_for(application: Application, *, reference_date: date | None = Non
         if m.relationship == Relationship.PRINCIPAL:
             continue
         family.append({"relationship": m.relationship, "birth": _birth(m.person),
-                       "marital_status": (m.marital_status or "").strip().lower() or None, "dependent": m.dependent})
+                       "marital_status": (m.marital_status or "").strip().lower() or None, "dependent": m.dependent,
+                       # the member's id lets a decision cite who was referred; it is not identifying
+                       "ref": str(m.pk), **per_member.get(m.pk, {})})
     return {"reference_date": reference_date or application.received_on, "principal": principal, "members": family}
 
 

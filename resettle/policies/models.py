@@ -67,13 +67,34 @@ class Evaluation(ImmutableModel):
     def is_current(self) -> bool:
         return not hasattr(self, "superseded_by") or self.superseded_by is None
 
+    # The stored result (``criteria``) is the engine's Result as JSON. Fields a decision may
+    # cite: ``outcomes`` (granted outcome, each with rule_id, outcome, label, offers,
+    # offer_labels, params, params_display), ``possible`` (same shape, when unknown),
+    # ``referred_members`` (index, ref = application member id, relationship, category,
+    # label, source, decided_by, decided_by_label) and ``dependants_referred``.
+    @property
+    def result(self) -> dict:
+        return self.criteria or {}
+
+    @property
+    def outcomes(self) -> list[dict]:
+        return list(self.result.get("outcomes") or [])
+
+    @property
+    def referred_members(self) -> list[dict]:
+        return list(self.result.get("referred_members") or [])
+
 
 class AssessedFact(ImmutableModel):
-    """A fact about the principal that no import holds and a decision maker assesses
-    (at risk, dismissed, contribution...). The latest row per field is the one in force."""
+    """A fact that no import holds and a decision maker assesses: about the principal (at risk,
+    wrote to the Minister, dismissed...) or, with ``member``, about one family member (has
+    children of their own; included at discretion, which settles a member referred for
+    discretion). The latest row per field (and member) is the one in force."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="assessed_facts")
+    member = models.ForeignKey("applications.Member", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="assessed_facts", help_text="Blank: a fact about the principal.")
     field = models.CharField(max_length=60)
     value = models.CharField(max_length=60, help_text="true, false, or a canonical value such as 'afghan'.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -85,4 +106,5 @@ class AssessedFact(ImmutableModel):
         indexes = [models.Index(fields=["application", "field", "recorded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.field}={self.value} ({self.application_id})"
+        who = f", member {self.member_id}" if self.member_id else ""
+        return f"{self.field}={self.value} ({self.application_id}{who})"

@@ -12,7 +12,7 @@ from resettle.applications.services import require_case_access
 from resettle.audit.services import record_event
 
 from . import engine
-from .engine.criteria import AttributeCriterion
+from .engine import vocab
 from .facts import digest, situation_for
 from .models import AssessedFact, Evaluation, Kind
 
@@ -21,10 +21,29 @@ class PolicyError(ValueError):
     """The application cannot be evaluated as asked (unknown policy, no version in force...)."""
 
 
-def assessable_fields() -> set[str]:
-    """Facts a decision maker may record: every attribute some shipped policy asks about."""
-    return {c.field_name for p in engine.all_policies() for v in p.versions
-            for c in v.criteria.values() if isinstance(c, AttributeCriterion)}
+def _fact_terms() -> tuple[dict, dict]:
+    principal, member = {}, {}
+    for p in engine.all_policies():
+        principal.update(p.vocabulary.terms("facts"))
+        member.update(p.vocabulary.terms("member_facts"))
+    principal.update(vocab.shared().terms("facts"))
+    member.update(vocab.shared().terms("member_facts"))
+    return principal, member
+
+
+def assessable_fields() -> dict[str, str]:
+    """Facts a decision maker may record, field -> label: every fact a shipped policy or the
+    shared vocabulary declares about the principal, and the facts about one family member
+    (``member_fields()``; recorded with ``member=``), such as settling a member referred for
+    discretion (``included_at_discretion``)."""
+    principal, member = _fact_terms()
+    return {**{k: t.label for k, t in sorted(principal.items())},
+            **{k: f"Family member: {t.label}" for k, t in sorted(member.items())}}
+
+
+def member_fields() -> frozenset[str]:
+    """The assessable fields that are about one family member (need ``member=``)."""
+    return frozenset(_fact_terms()[1])
 
 
 def evaluate_application(*, application: Application, actor, policy_id: str | None = None, on: date | None = None,
@@ -56,6 +75,9 @@ def _evaluate(application, actor, policy_id, on, kind, reason) -> Evaluation:
     except LookupError as exc:
         raise PolicyError(str(exc)) from None
     situation = situation_for(application)
+    # facts recorded for another pathway are not this policy's to read
+    declared = policy.vocabulary.terms("facts")
+    situation["principal"] = {k: v for k, v in situation["principal"].items() if k == "employment" or k in declared}
     try:
         result = engine.evaluate(policy, situation, version)
     except engine.SituationError as exc:
@@ -75,29 +97,61 @@ def _evaluate(application, actor, policy_id, on, kind, reason) -> Evaluation:
         "supersedes": str(previous.pk) if previous else None,
         "criteria": {c.id: c.status for c in result.criteria},
         "dependants": result.dependants, "dependants_unknown": result.dependants_unknown,
+        "dependants_referred": result.dependants_referred,
+        "params": result.params,
     })
     return evaluation
 
 
-def record_assessed_fact(*, application: Application, actor, field: str, value: object, reason: str = "") -> AssessedFact:
-    """Record a decision maker's finding (e.g. at_risk = true). Later rows win; none change."""
+def record_assessed_fact(*, application: Application, actor, field: str, value: object, reason: str = "",
+                         member=None) -> AssessedFact:
+    """Record a decision maker's finding (e.g. at_risk = true; wrote_to_minister = true). Later
+    rows win; none change. ``member`` (an application member, or its id) records a fact about
+    that family member instead: has_children, or included_at_discretion to settle a member
+    the evaluation referred for discretion."""
     if actor is not None:
         require_case_access(actor, application, DECIDE)
     with transaction.atomic():
-        return _record_fact(application, actor, field, value, reason)
+        return _record_fact(application, actor, field, value, reason, member)
 
 
-def _record_fact(application, actor, field, value, reason) -> AssessedFact:
-    allowed = assessable_fields()
-    if field not in allowed:
-        raise PolicyError(f"unknown fact {field!r} (known: {', '.join(sorted(allowed))})")
+def _fact_text(field: str, value: object, kind) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     else:
         text = str(value).strip().lower()
-        if not text or len(text) > 60:
-            raise PolicyError(f"fact {field!r}: value must be true, false or a short canonical word")
-    fact = AssessedFact.objects.create(application=application, field=field, value=text, recorded_by=actor)
-    record_event(actor=actor, action="policy.fact_recorded", target=application, reason=reason,
-                 details={"field": field, "value": text if text in ("true", "false") else "(set)"})
+    if kind == "boolean" and text not in ("true", "false"):
+        raise PolicyError(f"fact {field!r}: value must be true or false, not {value!r}")
+    if isinstance(kind, frozenset) and text not in kind:
+        raise PolicyError(f"fact {field!r}: value must be one of {', '.join(sorted(kind))}, not {value!r}")
+    if not text or len(text) > 60:
+        raise PolicyError(f"fact {field!r}: value must be true, false or a short canonical word")
+    return text
+
+
+def _record_fact(application, actor, field, value, reason, member) -> AssessedFact:
+    principal_terms, member_terms = _fact_terms()
+    if member is not None:
+        if field not in member_terms:
+            raise PolicyError(f"unknown fact about a family member {field!r} (known: {', '.join(sorted(member_terms))})")
+        member_id = getattr(member, "pk", member)
+        target = application.members.filter(pk=member_id).exclude(relationship="principal").first()
+        if target is None:
+            raise PolicyError(f"member {member_id} is not a family member on application {application.reference}")
+        kind = member_terms[field].attrs.get("values", "boolean")
+    else:
+        if field in member_terms:
+            raise PolicyError(f"fact {field!r} is about a family member: say which one (member=...)")
+        if field not in principal_terms:
+            raise PolicyError(f"unknown fact {field!r} (known: {', '.join(sorted(principal_terms))})")
+        target = None
+        kind = principal_terms[field].attrs.get("values", "boolean")
+    kind = frozenset(kind) if isinstance(kind, list) else kind
+    text = _fact_text(field, value, kind)
+    fact = AssessedFact.objects.create(application=application, member=target, field=field, value=text,
+                                       recorded_by=actor)
+    details = {"field": field, "value": text if text in ("true", "false") else "(set)"}
+    if target is not None:
+        details["member_id"] = str(target.pk)
+    record_event(actor=actor, action="policy.fact_recorded", target=application, reason=reason, details=details)
     return fact

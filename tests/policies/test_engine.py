@@ -4,7 +4,7 @@ never reverses a definite answer."""
 
 import json
 import textwrap
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -17,6 +17,7 @@ from resettle.policies.engine.dates import age_on, birth_range, parse_date_expr
 from resettle.policies.engine.evaluate import situations_table
 from resettle.policies.engine.simulate import Outcomes, records_table
 from resettle.policies.engine.table import Column
+from resettle.policies.engine.vocab import shared as shared_vocabulary
 
 EXTRA = textwrap.dedent("""\
     title: Synthetic pathway exercising relative windows and length of service
@@ -66,7 +67,9 @@ EXTRA = textwrap.dedent("""\
 def versions(tmp_path_factory):
     path = tmp_path_factory.mktemp("policies") / "synthetic.yaml"
     path.write_text(EXTRA, encoding="utf-8")
-    return Versions([v for p in all_policies() for v in p.versions] + load_policy(path).versions)
+    policies = [*all_policies(), load_policy(path)]
+    _POLICIES.update({p.id: p for p in policies})
+    return Versions([v for p in policies for v in p.versions])
 
 
 class Versions(list):
@@ -91,8 +94,16 @@ employment = st.fixed_dictionaries({
     "verification": st.sampled_from(["confirmed", "rejected", "unverified"]),
 })
 flag = st.sampled_from([True, False, None])
+# the received date: a day, or a moment with its zone (which moves it across midnight)
+received = st.one_of(
+    st.integers(3000, 8500).map(lambda d: date.fromordinal(DAY0 + d)),
+    st.tuples(st.integers(3000 * 24, 8500 * 24), st.sampled_from([0, 1, 12, -5])).map(
+        lambda t: datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=t[1]))) + timedelta(hours=t[0])),
+)
 situations = st.fixed_dictionaries({
-    "reference_date": st.integers(3000, 8500).map(lambda d: date.fromordinal(DAY0 + d)),
+    "reference_date": received,
+    "dates": st.fixed_dictionaries({}, optional={"petition_filed": st.integers(3000, 8500).map(
+        lambda d: date.fromordinal(DAY0 + d))}),
     "principal": st.fixed_dictionaries({
         "nationality": st.sampled_from(["afghan", "pakistani", None]),
         "at_risk": flag, "dismissed": flag, "dismissal_minor": flag, "high_imminent_risk": flag,
@@ -104,7 +115,7 @@ situations = st.fixed_dictionaries({
 
 
 def scalar_category(version, situation):
-    r = evaluate(_policy_of(version), situation, version)
+    r = evaluate(_policy_of(version), _declared(version, situation), version)
     return r.rule_id if r.outcome != "unknown" else "unknown"
 
 
@@ -112,18 +123,26 @@ _POLICIES = {}
 
 
 def _policy_of(version):
-    # evaluate() only needs the policy for its id when the version is given
-    from resettle.policies.engine.policy import Policy
+    return _POLICIES[version.policy_id]
 
-    return _POLICIES.setdefault(version.policy_id, Policy(version.policy_id, "", "", "", [version]))
+
+def _declared(version, situation):
+    """The situation with only the facts this version's policy declares (any other is an error)."""
+    if isinstance(situation, Situation):
+        return situation
+    facts = _policy_of(version).vocabulary.terms("facts")
+    principal = {k: v for k, v in situation["principal"].items() if k == "employment" or k in facts}
+    return {**situation, "principal": principal}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(situations, min_size=1, max_size=12))
 def test_single_evaluation_and_simulation_agree(versions, raw):
-    sits = [Situation.from_dict(s) for s in raw]
-    table = situations_table(sits)
     for version in versions:
+        policy = _policy_of(version)
+        sits = [Situation.from_dict(_declared(version, s), vocabulary=policy.vocabulary, zone=policy.zone)
+                for s in raw]
+        table = situations_table(sits, policy.zone)
         out = Outcomes.compute(version, table, use_assumptions=False)
         vector = [out.labels[c] for c in out.category]
         single = [scalar_category(version, s) for s in sits]
@@ -180,10 +199,10 @@ def _fill(situation, rnd):
 def test_filling_in_missing_evidence_never_reverses_a_definite_answer(versions, raw, data):
     import copy
 
-    before = {v.key: evaluate(_policy_of(v), copy.deepcopy(raw), v) for v in versions}
+    before = {v.key: evaluate(_policy_of(v), _declared(v, copy.deepcopy(raw)), v) for v in versions}
     after_raw = _fill(copy.deepcopy(raw), data)
     for v in versions:
-        b, a = before[v.key], evaluate(_policy_of(v), after_raw, v)
+        b, a = before[v.key], evaluate(_policy_of(v), _declared(v, after_raw), v)
         for cb, ca in zip(b.criteria, a.criteria):
             if cb.status != "unknown":
                 assert ca.status == cb.status, (v.key, cb.id)
@@ -279,7 +298,7 @@ def test_kleene_operations():
 ])
 def test_bad_situations_name_the_field(bad, message):
     with pytest.raises(SituationError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        Situation.from_dict(bad)
+        Situation.from_dict(bad, vocabulary=shared_vocabulary())
 
 
 def test_version_chosen_by_reference_date():

@@ -16,7 +16,9 @@ from resettle.people.services import PersonIn
 from resettle.policies.facts import situation_for
 from resettle.policies.models import Evaluation
 from resettle.policies.selectors import current_evaluation, evaluations_for
-from resettle.policies.services import PolicyError, evaluate_application, record_assessed_fact
+from resettle.policies.services import (
+    PolicyError, assessable_fields, evaluate_application, member_fields, record_assessed_fact,
+)
 
 
 def make_application(pathway="nz-bamyan-2012", received=dt.date(2013, 1, 20), end=dt.date(2012, 3, 31)):
@@ -32,9 +34,18 @@ def make_application(pathway="nz-bamyan-2012", received=dt.date(2013, 1, 20), en
     return application_create(data=ApplicationIn(pathway=pathway, received_on=received, members=members, claims=claims))
 
 
+def reachable_by(app, role):
+    """Move the case to a stage the role works on (roles see only some stages of a case)."""
+    stages = getattr(roles, "CASE_STAGES_BY_ROLE", {}).get(role)
+    if stages and app.status not in stages:
+        type(app).objects.filter(pk=app.pk).update(status="assessment" if "assessment" in stages else min(stages))
+        app.refresh_from_db()
+
+
 def decision_maker_for(app, user_factory):
     user = user_factory(roles.DECISION_MAKER)
     app.assigned_to.add(user)
+    reachable_by(app, roles.DECISION_MAKER)
     return user
 
 
@@ -116,6 +127,51 @@ def test_assessed_facts_feed_the_2021_policy(user_factory):
     assert (ev.outcome, ev.rule_id) == ("offer", "resettlement")
     with pytest.raises(PolicyError, match="unknown fact"):
         record_assessed_fact(application=app, actor=officer, field="favourite_colour", value="blue")
+    with pytest.raises(PolicyError, match="must be true or false"):
+        record_assessed_fact(application=app, actor=officer, field="at_risk", value="perhaps")
+
+
+@pytest.mark.django_db
+def test_assessable_fields_have_labels_and_cover_discretion_and_members():
+    fields = assessable_fields()
+    assert fields["at_risk"] == "At risk because of that work (assessed by the decision maker)"
+    assert fields["wrote_to_minister"].startswith("Wrote to the Immigration Minister")
+    assert "included_at_discretion" in fields and "has_children" in fields
+    assert member_fields() == {"included_at_discretion", "has_children"}
+    assert all(isinstance(label, str) and label for label in fields.values())
+
+
+@pytest.mark.django_db
+def test_discretion_reads_the_recorded_fact_and_members_referred_are_settled(user_factory):
+    app = make_application(end=dt.date(2009, 6, 30))  # left before December 2010: only the Minister's discretion
+    officer = decision_maker_for(app, user_factory)
+    ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
+    first = evaluate_application(application=app, actor=officer)
+    # whether they wrote is not recorded: the discretion rule does not fire for everyone
+    assert first.outcome == "unknown"
+    record_assessed_fact(application=app, actor=officer, field="wrote_to_minister", value=True)
+    ev = evaluate_application(application=app, actor=officer)
+    assert (ev.outcome, ev.rule_id) == ("referral", "minister_exception")
+    assert ev.outcomes == [ev.result["outcomes"][0]]
+    assert ev.outcomes[0]["params"] == {"decided_by": "nz_immigration_minister"}
+    assert ev.outcomes[0]["params_display"][0]["text"] == "New Zealand Minister of Immigration"
+    parent = app.members.get(relationship="parent")
+    assert [(m["ref"], m["category"]) for m in ev.referred_members] == [(str(parent.pk), "other_family")]
+    assert ev.result["dependants_referred"] == 1
+
+    with pytest.raises(PolicyError, match="say which one"):
+        record_assessed_fact(application=app, actor=officer, field="included_at_discretion", value=True)
+    principal = app.members.get(relationship="principal")
+    with pytest.raises(PolicyError, match="not a family member"):
+        record_assessed_fact(application=app, actor=officer, field="included_at_discretion", value=True,
+                             member=principal)
+    record_assessed_fact(application=app, actor=officer, field="included_at_discretion", value=True, member=parent)
+    settled = evaluate_application(application=app, actor=officer)
+    assert settled.referred_members == [] and settled.result["dependants"] == 3
+    member = next(m for m in settled.result["members"] if m["ref"] == str(parent.pk))
+    assert member["status"] == "met" and member["referred_by"]["settled"] is True
+    event = AuditEvent.objects.filter(action="policy.fact_recorded").order_by("-seq").first()
+    assert event.details == {"field": "included_at_discretion", "value": "true", "member_id": str(parent.pk)}
 
 
 @pytest.mark.django_db
@@ -190,7 +246,7 @@ def test_policy_evaluate_command_explains(tmp_path):
     text = out.getvalue()
     assert "Outcome: UNKNOWN" in text
     assert "missing: dates 2008-05-01 to ? incomplete (needs still employed on or after 2010-12-01)" in text
-    assert "Single dependent child aged 18 to 24: marital status not recorded" in text
+    assert "Single dependent child aged 18 to 24 with no children of their own: marital status not recorded" in text
     path.write_text("reference_date: 2013-01-20\nprincipal:\n  employment:\n    - {role: terp}\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"s.yaml: situation.principal.employment\[0\].role"):
         call_command("policy", "evaluate", str(path), "--policy", "nz-bamyan-2012", stdout=out)

@@ -4,16 +4,32 @@ same arrays it computed, so the reasons a decision maker reads are the computati
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
 from . import tri, vocab
-from .dates import MISSING, ONGOING, DateExpr, parse_date_expr
+from .dates import MISSING, ONGOING, RECEIVED, DateExpr, parse_date_expr, parse_instant
+from .service import merged_length
 from .table import PeriodTable
+from .vocab import Vocabulary
 from .yamlmarks import Reader
 
-_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
+# an attribute value meaning "not recorded": a criterion selecting on it is unknown for the term
+UNKNOWN_ATTR = "unknown"
+# min_service units: (days or calendar months, how many per unit)
+_UNITS = {"days": ("days", 1), "weeks": ("days", 7), "months": ("months", 1), "years": ("months", 12)}
+
+
+@dataclass
+class ParseContext:
+    """What a criterion may refer to: the vocabulary in force for its policy file."""
+
+    vocabulary: Vocabulary
+
+    @property
+    def date_names(self) -> frozenset[str]:
+        return frozenset(self.vocabulary.terms("dates"))
 
 
 def _iso(ordinal: int) -> str:
@@ -24,11 +40,17 @@ def _iso(ordinal: int) -> str:
     return date.fromordinal(int(ordinal)).isoformat()
 
 
-def _resolve(expr: DateExpr, reference: np.ndarray) -> np.ndarray | int:
+def _resolve(expr: DateExpr, table: PeriodTable, per_period: bool = True) -> np.ndarray | int:
+    """The expression's date per period (or per group); MISSING where its base date is not
+    recorded, so the condition reading it is unknown."""
     if not expr.relative:
         return expr.absolute.toordinal()
-    uniq, inverse = np.unique(reference, return_inverse=True)
-    resolved = np.array([expr.resolve(date.fromordinal(int(r))).toordinal() for r in uniq], dtype=np.int64)
+    base = table.named_date(expr.base)
+    if per_period and table.group is not None:
+        base = base[table.group]
+    uniq, inverse = np.unique(base, return_inverse=True)
+    resolved = np.array([MISSING if r == MISSING else expr.resolve(date.fromordinal(int(r))).toordinal()
+                         for r in uniq], dtype=np.int64)
     return resolved[inverse]
 
 
@@ -51,20 +73,34 @@ class Explanation:
 # --- conditions on one employment period -------------------------------------------------
 
 class FieldCondition:
-    def __init__(self, name: str, allowed: frozenset[str], exclude: bool):
+    """A period's employer, unit, role or location is (not) one of a set of terms. Terms in
+    ``undetermined`` cannot tell (a contractor whose client is not recorded, asked whether it
+    is a US Government contractor): such a period is unknown, like a blank field."""
+
+    def __init__(self, name: str, allowed: frozenset[str], exclude: bool,
+                 undetermined: frozenset[str] = frozenset(), shown: str = ""):
         self.name, self.allowed, self.exclude = name, allowed, exclude
+        self.undetermined, self.shown = undetermined, shown
 
     def evaluate(self, table: PeriodTable) -> np.ndarray:
-        hit, known = table.field(self.name).isin(self.allowed)
+        col = table.field(self.name)
+        hit, known = col.isin(self.allowed)
+        if self.undetermined:
+            open_, _ = col.isin(self.undetermined)
+            known = known & ~open_
         return tri.from_bool(~hit if self.exclude else hit, known)
 
     def describe(self) -> str:
+        if self.shown:
+            return self.shown
         verb = "not one of" if self.exclude else "one of"
         return f"{self.name} {verb} {', '.join(sorted(self.allowed))}"
 
     def explain(self, table: PeriodTable, i: int, value: int) -> str:
         v = table.field(self.name).value(i)
         if value == tri.UNKNOWN:
+            if v is not None:
+                return f"{self.name} {v} does not say enough (needs {self.describe()})"
             return f"{self.name} not recorded (needs {self.describe()})"
         return f"{self.name} {v} {'meets' if value == tri.YES else 'fails'}: {self.describe()}"
 
@@ -139,9 +175,12 @@ class DateCondition:
         self.name, self.kind, self.expr = kind, kind, expr
 
     def evaluate(self, table: PeriodTable) -> np.ndarray:
-        d = _resolve(self.expr, table.period_reference())
+        d = _resolve(self.expr, table)
         start, end = table.start, table.end
         s_known, e_known = start != MISSING, end != MISSING
+        if not np.isscalar(d):
+            d_known = d != MISSING
+            s_known, e_known = s_known & d_known, e_known & d_known
         if self.kind == "employed_on":
             return np.minimum(tri.from_bool(start <= d, s_known), tri.from_bool(end >= d, e_known))
         if self.kind == "started_on_or_before":
@@ -156,9 +195,11 @@ class DateCondition:
         return f"{self.KINDS[self.kind]} {self.expr}"
 
     def explain(self, table: PeriodTable, i: int, value: int) -> str:
-        d = _resolve(self.expr, table.period_reference()[i : i + 1])
-        d = int(d if np.isscalar(d) else d[0])
+        d = _resolve(self.expr, table)
+        d = int(d if np.isscalar(d) else d[i])
         span = f"{_iso(table.start[i])} to {_iso(table.end[i])}"
+        if d == MISSING:
+            return f"{self.expr.base} not recorded (needs {self.describe()})"
         if value == tri.UNKNOWN:
             return f"dates {span} incomplete (needs {self.KINDS[self.kind]} {_iso(d)})"
         return f"dates {span} {'meet' if value == tri.YES else 'fail'}: {self.KINDS[self.kind]} {_iso(d)}"
@@ -183,22 +224,63 @@ class EmploymentCriterion(Criterion):
     matching periods add up to enough service)."""
 
     type = "employment"
-    KEYS = {"type", "label", "source", "verification", "min_service", "any_of", *vocab.EMPLOYMENT_FIELDS,
-            *DateCondition.KINDS}
+    KEYS = {"type", "label", "source", "verification", "min_service", "service_window", "any_of",
+            *vocab.EMPLOYMENT_FIELDS, *DateCondition.KINDS}
 
-    def __init__(self, id: str, label: str, conditions: list, min_service_days: int | None, min_service_text: str):
+    def __init__(self, id: str, label: str, conditions: list, min_service: tuple[str, float] | None,
+                 min_service_text: str, window: tuple[DateExpr | None, DateExpr | None] = (None, None)):
         self.id, self.label, self.conditions = id, label, conditions
-        self.min_service_days, self.min_service_text = min_service_days, min_service_text
+        self.min_service, self.min_service_text = min_service, min_service_text
+        self.window = window
+
+    @property
+    def min_service_days(self) -> float | None:  # kept for readers of the old attribute
+        return None if self.min_service is None else self.min_service[1]
 
     @staticmethod
-    def _field_conditions(cid: str, r: Reader) -> list:
+    def _select(cid: str, fname: str, spec: dict, r: Reader, ctx: ParseContext) -> FieldCondition:
+        """``employer: {kind: contractor, contractor_of: [us]}``: the terms whose attributes
+        match. A term without the attribute does not match; a term that declares it ``unknown``
+        (a contractor whose client is not recorded) cannot tell, so its periods are unknown."""
+        terms = ctx.vocabulary.field_terms(fname)
+        declared = ctx.vocabulary.attributes(fname)
+        allowed, undetermined = set(terms), set()
+        shown = []
+        for attr, want in spec.items():
+            if attr not in declared:
+                raise r.error(fname, f"{fname} of criterion {cid!r}: unknown attribute {attr!r} "
+                                     f"(declared: {', '.join(sorted(declared)) or 'none'}; or use in / not_in)")
+            want = [want] if isinstance(want, (str, int)) and not isinstance(want, bool) else want
+            if not isinstance(want, list) or not want:
+                raise r.error(fname, f"{fname} {attr} of criterion {cid!r} must be a word or a list of words")
+            want = {str(w).strip().lower() for w in want}
+            for w in want:
+                if w not in declared[attr] or w == UNKNOWN_ATTR:
+                    raise r.error(fname, f"{fname} {attr} {w!r} in criterion {cid!r} is not declared by any "
+                                         f"{fname} (known: {', '.join(sorted(declared[attr]))})")
+            for tid, term in terms.items():
+                if term.attrs.get(attr) == UNKNOWN_ATTR:
+                    undetermined.add(tid)
+                elif term.attrs.get(attr) not in want:
+                    allowed.discard(tid)
+            shown.append(f"{attr} {' or '.join(sorted(want))}")
+        undetermined &= allowed
+        return FieldCondition(fname, frozenset(allowed - undetermined), False, frozenset(undetermined),
+                              f"{fname} whose {' and '.join(shown)}")
+
+    @classmethod
+    def _field_conditions(cls, cid: str, r: Reader, ctx: ParseContext) -> list:
         conds: list = []
-        for fname, allowed_vocab in vocab.EMPLOYMENT_FIELDS.items():
+        for fname in vocab.EMPLOYMENT_FIELDS:
             if fname not in r.node:
                 continue
+            known = ctx.vocabulary.field_terms(fname)
             spec = r.get(fname)
             exclude = False
             if isinstance(spec, dict):
+                if not ({"in", "not_in"} & set(spec)):
+                    conds.append(cls._select(cid, fname, spec, r, ctx))
+                    continue
                 sr = r.sub(fname, f"{fname} of criterion {cid!r}")
                 sr.only({"in", "not_in"})
                 if len(spec) != 1:
@@ -210,22 +292,23 @@ class EmploymentCriterion(Criterion):
             if not isinstance(spec, list) or not spec:
                 raise r.error(fname, f"{fname} of criterion {cid!r} must be a non-empty list of values")
             for v in spec:
-                if v not in allowed_vocab:
+                if v not in known:
                     raise r.error(fname, f"unknown {fname} {v!r} in criterion {cid!r} "
-                                         f"(known: {', '.join(sorted(allowed_vocab))})")
+                                         f"(known: {', '.join(sorted(known))}; a policy file may declare "
+                                         "more under 'vocabulary')")
             conds.append(FieldCondition(fname, frozenset(spec), exclude))
         return conds
 
     @classmethod
-    def parse(cls, cid: str, r: Reader) -> EmploymentCriterion:
+    def parse(cls, cid: str, r: Reader, ctx: ParseContext) -> EmploymentCriterion:
         r.only(cls.KEYS, {"type"})
-        conds = cls._field_conditions(cid, r)
+        conds = cls._field_conditions(cid, r, ctx)
         if "any_of" in r.node:
             alternatives = []
             for line, node in r.items("any_of"):
                 ar = Reader(r.path, node, f"an alternative in any_of of criterion {cid!r}", line)
                 ar.only(set(vocab.EMPLOYMENT_FIELDS))
-                sub = cls._field_conditions(cid, ar)
+                sub = cls._field_conditions(cid, ar, ctx)
                 if not sub:
                     raise ar.error(None, f"an alternative in any_of of criterion {cid!r} needs a field condition")
                 alternatives.append(sub)
@@ -235,7 +318,7 @@ class EmploymentCriterion(Criterion):
         for kind in DateCondition.KINDS:
             if kind in r.node:
                 try:
-                    conds.append(DateCondition(kind, parse_date_expr(r.get(kind))))
+                    conds.append(DateCondition(kind, parse_date_expr(r.get(kind), ctx.date_names)))
                 except ValueError as exc:
                     raise r.error(kind, f"{kind} of criterion {cid!r}: {exc}") from None
         mode = r.text("verification", "required")
@@ -243,36 +326,94 @@ class EmploymentCriterion(Criterion):
             raise r.error("verification", f"verification of criterion {cid!r} must be one of "
                                           f"{', '.join(VerificationCondition.MODES)}, not {mode!r}")
         conds.append(VerificationCondition(mode))
-        days, text = None, ""
+        need, text, window = None, "", (None, None)
         if "min_service" in r.node:
             sr = r.sub("min_service", f"min_service of criterion {cid!r}")
-            sr.only(set(_DAYS))
+            sr.only(set(_UNITS))
             if len(sr.node) != 1:
                 raise r.error("min_service", "min_service needs exactly one of days, weeks, months, years")
             unit, n = next(iter(sr.node.items()))
             if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
                 raise sr.error(unit, f"min_service {unit} must be a positive whole number, not {n!r}")
-            days, text = n * _DAYS[unit], f"{n} {unit}"
-        return cls(cid, r.text("label", cid), conds, days, text)
+            measure, per = _UNITS[unit]
+            need, text = (measure, float(n * per)), f"{n} {unit if n != 1 else unit.rstrip('s')}"
+        if "service_window" in r.node:
+            if need is None:
+                raise r.error("service_window", f"service_window of criterion {cid!r} needs min_service")
+            wr = r.sub("service_window", f"service_window of criterion {cid!r}")
+            wr.only({"from", "until"})
+            bounds = []
+            for key in ("from", "until"):
+                if key not in wr.node:
+                    bounds.append(None)
+                    continue
+                try:
+                    bounds.append(parse_date_expr(wr.get(key), ctx.date_names))
+                except ValueError as exc:
+                    raise wr.error(key, f"service_window {key} of criterion {cid!r}: {exc}") from None
+            if bounds == [None, None]:
+                raise r.error("service_window", "service_window needs from and/or until")
+            window = (bounds[0], bounds[1])
+        return cls(cid, r.text("label", cid), conds, need, text, window)
+
+    def _clipped(self, table: PeriodTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Start and end of each period inside the counting window (ongoing = up to the
+        received date), and whether both are known."""
+        ref = table.period_reference()
+        end = np.where(table.end == ONGOING, ref, table.end)
+        start = table.start
+        known = (start != MISSING) & (table.end != MISSING)
+        lo, hi = self.window
+        if lo is not None:
+            d = _resolve(lo, table)
+            start = np.maximum(start, d)
+            if not np.isscalar(d):
+                known &= d != MISSING
+        if hi is not None:
+            d = _resolve(hi, table)
+            end = np.minimum(end, d)
+            if not np.isscalar(d):
+                known &= d != MISSING
+        return start, end, known
 
     def evaluate(self, table: PeriodTable) -> Values:
         parts = [c.evaluate(table) for c in self.conditions]
         period = tri.all_of(parts, table.n_periods)
-        if self.min_service_days is None:
+        if self.min_service is None:
             return Values(table.group_any(period), period, parts)
-        end = np.where(table.end == ONGOING, table.period_reference(), table.end)
-        known = (table.start != MISSING) & (table.end != MISSING)
-        dur = np.where(known, np.maximum(end - table.start + 1, 0), 0).astype(np.float64)
-        definite = table.group_sum(np.where(period == tri.YES, dur, 0.0))
-        possible = table.group_sum(np.where(period >= tri.UNKNOWN, np.where(known, dur, np.inf), 0.0))
-        group = np.where(definite >= self.min_service_days, tri.YES,
-                         np.where(possible >= self.min_service_days, tri.UNKNOWN, tri.NO)).astype(np.int8)
+        months = self.min_service[0] == "months"
+        start, end, known = self._clipped(table)
+        inside = known & (start <= end)
+        definite_rows = (period == tri.YES) & inside
+        possible_rows = (period >= tri.UNKNOWN) & inside
+        definite = self._total(table, definite_rows, start, end, months)
+        possible = self._total(table, possible_rows, start, end, months)
+        # a possibly qualifying period with a date missing could be any length
+        open_ended = table.group_any(np.where((period >= tri.UNKNOWN) & ~known, tri.YES, tri.NO).astype(np.int8))
+        possible = np.where(open_ended == tri.YES, np.inf, possible)
+        need = self.min_service[1] - 1e-9
+        group = np.where(definite >= need, tri.YES,
+                         np.where(possible >= need, tri.UNKNOWN, tri.NO)).astype(np.int8)
         return Values(group, period, parts, (definite, possible))
+
+    @staticmethod
+    def _total(table: PeriodTable, rows: np.ndarray, start, end, months: bool) -> np.ndarray:
+        if table.group is None:
+            out = np.zeros(table.n_groups, dtype=np.float64)
+            idx = np.flatnonzero(rows)
+            out[idx] = merged_length(start[idx], end[idx], None, len(idx), months=months)
+            return out
+        idx = np.flatnonzero(rows)
+        return merged_length(start[idx], end[idx], table.group[idx], table.n_groups, months=months)
 
     def describe(self) -> str:
         text = "; ".join(c.describe() for c in self.conditions)
-        if self.min_service_days:
-            text += f"; at least {self.min_service_text} of such service in total"
+        if self.min_service is not None:
+            text += f"; at least {self.min_service_text} of such service in total (overlaps counted once"
+            lo, hi = self.window
+            if lo is not None or hi is not None:
+                text += f", counted from {lo or 'the start'} to {hi or 'the end'}"
+            text += ")"
         return text
 
     def _period_text(self, table: PeriodTable, i: int) -> str:
@@ -305,10 +446,16 @@ class EmploymentCriterion(Criterion):
                 evidence.append(f"{self._period_text(table, i)} does not qualify: {fails[0]}")
         if values.service is not None:
             d, p = values.service[0][g], values.service[1][g]
-            need = self.min_service_days
-            evidence.append(f"qualifying service {int(d)} days confirmed"
-                            + ("" if p == d else f", up to {'?' if np.isinf(p) else int(p)} days possible")
-                            + f"; needs {self.min_service_text} ({need} days)")
+            unit = "months" if self.min_service[0] == "months" else "days"
+
+            def amount(x: float) -> str:
+                return "?" if np.isinf(x) else (f"{x:.1f}".rstrip("0").rstrip(".") if unit == "months" else str(int(x)))
+
+            lo, hi = self.window
+            where = "" if lo is None and hi is None else f" between {lo or 'the start'} and {hi or 'the end'}"
+            evidence.append(f"qualifying service{where}, overlaps counted once: {amount(d)} {unit} confirmed"
+                            + ("" if p == d else f", up to {amount(p)} {unit} possible")
+                            + f"; needs {self.min_service_text}")
             if status == tri.UNKNOWN and not missing:
                 missing.append("start or end dates of service")
         return Explanation(evidence, sorted(set(missing)))
@@ -325,7 +472,7 @@ class AttributeCriterion(Criterion):
         self.allowed, self.exclude, self.shown = allowed, exclude, shown
 
     @classmethod
-    def parse(cls, cid: str, r: Reader) -> AttributeCriterion:
+    def parse(cls, cid: str, r: Reader, ctx: ParseContext) -> AttributeCriterion:
         r.only(cls.KEYS, {"type", "field"})
         ops = [k for k in ("in", "not_in", "equals") if k in r.node]
         if len(ops) != 1:
@@ -338,6 +485,17 @@ class AttributeCriterion(Criterion):
         norm = frozenset(("true" if v else "false") if isinstance(v, bool) else str(v).strip().lower() for v in values)
         shown = f"{'not ' if op == 'not_in' else ''}{' or '.join(sorted(norm))}"
         field_name = r.text("field", required=True)
+        facts = ctx.vocabulary.terms("facts")
+        if field_name not in facts:
+            raise r.error("field", f"criterion {cid!r} reads fact {field_name!r}, which is not declared "
+                                   f"(declare it under vocabulary: facts:, with a label; declared: "
+                                   f"{', '.join(sorted(facts)) or 'none'})")
+        kind = ctx.vocabulary.fact_values(field_name)
+        allowed = {"true", "false"} if kind == "boolean" else kind if isinstance(kind, frozenset) else None
+        if allowed is not None:
+            for v in sorted(norm - allowed):
+                raise r.error(op, f"fact {field_name!r} is {'true or false' if kind == 'boolean' else 'one of ' + ', '.join(sorted(allowed))}, "
+                                  f"never {v!r} (criterion {cid!r})")
         return cls(cid, r.text("label", cid), field_name, norm, op == "not_in", shown)
 
     def evaluate(self, table: PeriodTable) -> Values:
@@ -354,51 +512,102 @@ class AttributeCriterion(Criterion):
         return Explanation([f"{self.field_name}: {v}"], [])
 
 
-class ReferenceDateCriterion(Criterion):
-    """The request's reference date (when it was received) falls in a window."""
+class DateCriterion(Criterion):
+    """A situation's date falls in a window: when the request was received (by default), or a
+    named date such as ``petition_filed``. A bound may be a calendar date, read in the
+    policy's time zone, or a moment (``2021-08-25T23:59:00+12:00``): a request received at a
+    known time is compared exactly; one known only by its day is unknown on the bound's own day.
+    """
 
-    type = "reference_date"
-    KEYS = {"type", "label", "source", "on_or_after", "on_or_before"}
+    type = "date"
+    KEYS = {"type", "label", "source", "date", "on_or_after", "on_or_before", "before", "after"}
 
-    def __init__(self, id: str, label: str, after: date | None, before: date | None):
-        self.id, self.label, self.after, self.before = id, label, after, before
+    def __init__(self, id: str, label: str, date_name: str, bounds: dict[str, date | datetime]):
+        self.id, self.label, self.date_name, self.bounds = id, label, date_name, bounds
 
     @classmethod
-    def parse(cls, cid: str, r: Reader) -> ReferenceDateCriterion:
+    def parse(cls, cid: str, r: Reader, ctx: ParseContext) -> DateCriterion:
         r.only(cls.KEYS, {"type"})
-        bounds = {}
-        for key in ("on_or_after", "on_or_before"):
+        name = r.text("date", RECEIVED)
+        if name == "reference_date":
+            name = RECEIVED
+        if name != RECEIVED and name not in ctx.date_names:
+            raise r.error("date", f"unknown date {name!r} in criterion {cid!r} "
+                                  f"(known: {', '.join(sorted({RECEIVED, *ctx.date_names}))})")
+        bounds: dict[str, date | datetime] = {}
+        for key in ("on_or_after", "on_or_before", "before", "after"):
             if key in r.node:
                 try:
-                    expr = parse_date_expr(r.get(key))
+                    value = parse_instant(r.get(key))
                 except ValueError as exc:
                     raise r.error(key, f"{key} of criterion {cid!r}: {exc}") from None
-                if expr.relative:
-                    raise r.error(key, f"{key} of criterion {cid!r} must be an absolute date")
-                bounds[key] = expr.absolute
+                if isinstance(value, datetime) and name != RECEIVED:
+                    raise r.error(key, f"{key} of criterion {cid!r}: only the received date has a time of day")
+                bounds[key] = value
         if not bounds:
-            raise r.error(None, f"reference_date criterion {cid!r} needs on_or_after and/or on_or_before")
-        a, b = bounds.get("on_or_after"), bounds.get("on_or_before")
-        if a and b and a > b:
-            raise r.error("on_or_before", f"criterion {cid!r}: on_or_before {b} is before on_or_after {a}")
-        return cls(cid, r.text("label", cid), a, b)
+            raise r.error(None, f"date criterion {cid!r} needs on_or_after, on_or_before, before or after")
+        return cls(cid, r.text("label", cid), name, bounds)
+
+    @classmethod
+    def deadline(cls, cid: str, label: str, last: date | datetime) -> DateCriterion:
+        key = "before" if isinstance(last, datetime) else "on_or_before"
+        return cls(cid, label, RECEIVED, {key: last})
+
+    @staticmethod
+    def _one(key: str, bound: date | datetime, day: np.ndarray, moment: np.ndarray | None, zone) -> np.ndarray:
+        if isinstance(bound, datetime):
+            local = bound.astimezone(zone)
+            bday = local.date().toordinal()
+            if key == "before":
+                # on the bound's own day only the time tells, unless the bound is at midnight
+                same_day = tri.NO if local.time() == local.time().min else tri.UNKNOWN
+                by_day = np.where(day < bday, tri.YES, np.where(day > bday, tri.NO, same_day))
+            else:
+                by_day = np.where(day > bday, tri.YES, np.where(day < bday, tri.NO, tri.UNKNOWN))
+            by_day = by_day.astype(np.int8)
+            if moment is None:
+                return by_day
+            exact = (moment < bound.timestamp()) if key == "before" else (moment > bound.timestamp())
+            return np.where(np.isnan(moment), by_day, np.where(exact, tri.YES, tri.NO)).astype(np.int8)
+        b = bound.toordinal()
+        ok = {"on_or_after": day >= b, "on_or_before": day <= b, "before": day < b, "after": day > b}[key]
+        return tri.from_bool(ok)
 
     def evaluate(self, table: PeriodTable) -> Values:
-        ok = np.ones(table.n_groups, dtype=bool)
-        if self.after:
-            ok &= table.reference >= self.after.toordinal()
-        if self.before:
-            ok &= table.reference <= self.before.toordinal()
-        return Values(tri.from_bool(ok))
+        day = table.named_date(self.date_name)
+        moment = table.received_ts if self.date_name == RECEIVED else None
+        known = day != MISSING
+        out = np.full(table.n_groups, tri.YES, dtype=np.int8)
+        for key, bound in self.bounds.items():
+            np.minimum(out, self._one(key, bound, day, moment, table.zone), out=out)
+        out[~known] = tri.UNKNOWN
+        return Values(out)
+
+    def _bound_text(self) -> str:
+        words = {"on_or_after": "on or after", "on_or_before": "on or before", "before": "before", "after": "after"}
+        return " and ".join(f"{words[k]} {v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else v.isoformat(' ', 'minutes')}"
+                            for k, v in self.bounds.items())
 
     def describe(self) -> str:
-        return f"received {self.after or '…'} to {self.before or '…'}"
+        what = "received" if self.date_name == RECEIVED else self.date_name
+        return f"{what} {self._bound_text()}"
 
     def explain(self, table: PeriodTable, values: Values, g: int = 0) -> Explanation:
-        return Explanation([f"received {_iso(table.reference[g])}; window {self.after or '…'} to "
-                            f"{self.before or '…'}"], [])
+        day = int(table.named_date(self.date_name)[g])
+        if day == MISSING:
+            return Explanation([], [f"{self.date_name} not recorded (needs {self.describe()})"])
+        when = _iso(day)
+        if self.date_name == RECEIVED and table.received_ts is not None and not np.isnan(table.received_ts[g]):
+            moment = datetime.fromtimestamp(float(table.received_ts[g]), table.zone)
+            when = f"{moment.isoformat(' ', 'minutes')} ({table.zone})"
+        evidence = [f"{'received' if self.date_name == RECEIVED else self.date_name} {when}; needs {self._bound_text()}"]
+        if values.group[g] == tri.UNKNOWN:
+            return Explanation(evidence, [f"the time of day the request was received (needs {self._bound_text()})"])
+        return Explanation(evidence, [])
 
 
 TYPES: dict[str, type[Criterion]] = {
-    c.type: c for c in (EmploymentCriterion, AttributeCriterion, ReferenceDateCriterion)
+    c.type: c for c in (EmploymentCriterion, AttributeCriterion, DateCriterion)
 }
+# the first step's name for a received-date window
+TYPES["reference_date"] = DateCriterion

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 _REL = re.compile(
-    r"^\s*reference_date\s*(?:(?P<sign>[+-])\s*(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?|years?))?\s*$"
+    r"^\s*(?P<base>[a-z_][a-z0-9_]*)\s*(?:(?P<sign>[+-])\s*(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?|years?))?\s*$"
 )
+# the date every situation has: when the request was received (reference_date is its old name)
+RECEIVED = "received"
+RECEIVED_ALIASES = ("received", "reference_date")
 
 # Ongoing employment ends "after every date"; an ordinal far past any real date keeps the
 # comparisons branch-free in numpy.
@@ -37,6 +40,7 @@ class DateExpr:
     absolute: date | None = None
     days: int = 0
     months: int = 0
+    base: str = RECEIVED
 
     @property
     def relative(self) -> bool:
@@ -52,15 +56,16 @@ class DateExpr:
     def __str__(self) -> str:
         if self.absolute is not None:
             return self.absolute.isoformat()
+        base = "the received date" if self.base == RECEIVED else self.base
         if self.days:
-            return f"reference_date {'+' if self.days > 0 else '-'} {abs(self.days)} days"
+            return f"{base} {'+' if self.days > 0 else '-'} {abs(self.days)} days"
         if self.months:
             if self.months % 12 == 0:
                 n, unit = abs(self.months) // 12, "years"
             else:
                 n, unit = abs(self.months), "months"
-            return f"reference_date {'+' if self.months > 0 else '-'} {n} {unit}"
-        return "reference_date"
+            return f"{base} {'+' if self.months > 0 else '-'} {n} {unit}"
+        return base
 
 
 def parse_date(value: object) -> date:
@@ -77,27 +82,62 @@ def parse_date(value: object) -> date:
     raise ValueError(f"not a date in YYYY-MM-DD form: {value!r}")
 
 
-def parse_date_expr(value: object) -> DateExpr:
+def parse_date_expr(value: object, names: frozenset[str] | set[str] = frozenset()) -> DateExpr:
+    """``2010-12-01``, ``received``, ``received - 2 years``, ``petition_filed + 30 days``: a
+    named date must be ``received`` (alias ``reference_date``) or one of ``names``."""
     if isinstance(value, str):
         m = _REL.match(value)
         if m:
+            base = m.group("base")
+            if base in RECEIVED_ALIASES:
+                base = RECEIVED
+            elif base not in names:
+                raise ValueError(f"unknown date {base!r} in {value!r} (known: "
+                                 f"{', '.join(sorted({RECEIVED, *names}))})")
             if not m.group("sign"):
-                return DateExpr()
+                return DateExpr(base=base)
             n = int(m.group("n")) * (1 if m.group("sign") == "+" else -1)
             unit = m.group("unit").rstrip("s")
             if unit == "day":
-                return DateExpr(days=n)
+                return DateExpr(days=n, base=base)
             if unit == "week":
-                return DateExpr(days=7 * n)
+                return DateExpr(days=7 * n, base=base)
             if unit == "month":
-                return DateExpr(months=n)
-            return DateExpr(months=12 * n)
+                return DateExpr(months=n, base=base)
+            return DateExpr(months=12 * n, base=base)
     try:
         return DateExpr(absolute=parse_date(value))
     except ValueError:
         raise ValueError(
-            f"not a date: {value!r} (use YYYY-MM-DD or 'reference_date - N days|months|years')"
+            f"not a date: {value!r} (use YYYY-MM-DD or 'received - N days|months|years')"
         ) from None
+
+
+def parse_instant(value: object) -> datetime | date:
+    """A calendar date, or a moment with its zone (``2021-08-25T23:59:00+12:00``, ``...Z``).
+
+    A time without a zone is refused: read in the wrong zone it moves a request across a
+    deadline (00:30 on the 26th in Auckland is 12:30 on the 25th in UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise ValueError(f"not a date or a time: {value!r} (use YYYY-MM-DD or "
+                             "YYYY-MM-DDTHH:MM+HH:MM)") from None
+    else:
+        raise ValueError(f"not a date or a time: {value!r}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"the time {value!s} has no zone: write it with Z or an offset such as +12:00")
+    return moment
 
 
 _PARTIAL = re.compile(r"^\s*(?:c\.?\s*)?(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
 from . import tri, vocab
-from .criteria import TYPES, Criterion, Values
-from .dates import parse_date
+from .criteria import TYPES, Criterion, DateCriterion, ParseContext, Values
+from .dates import RECEIVED, DateExpr, parse_date, parse_date_expr, parse_instant
+from .vocab import Vocabulary
 from .yamlmarks import PolicyFileError, Reader, load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -120,6 +122,16 @@ class Source:
     says: str
 
 
+# outcome parameters: name -> (label, kind); kind is a vocabulary section or a number kind
+PARAMS = {
+    "amount": ("Amount", "number"),
+    "currency": ("Currency", "currencies"),
+    "salary_months": ("Salary", "months"),
+    "decided_by": ("Decided by", "authorities"),
+    "referred_to": ("Referred to", "authorities"),
+}
+
+
 @dataclass
 class Rule:
     id: str
@@ -130,6 +142,26 @@ class Rule:
     details: str = ""
     source: str = ""
     when: Expr | None = None
+    params: dict = field(default_factory=dict)
+
+
+def describe_params(params: dict, vocabulary: Vocabulary) -> list[dict]:
+    """Each parameter with its label and a readable value (labels, not codes): 'Amount:
+    NZ$10,000', 'Decided by: New Zealand Minister of Immigration'."""
+    out = []
+    currency = params.get("currency")
+    for name, value in params.items():
+        label, kind = PARAMS[name]
+        if name == "amount":
+            sym = vocabulary.terms("currencies").get(currency)
+            number = f"{value:,.2f}".removesuffix(".00")
+            text = f"{sym.attrs.get('symbol', '') if sym else ''}{number}" + (f" ({sym.label})" if sym else "")
+        elif name == "salary_months":
+            text = "one year's salary" if value == 12 else f"{value} months' salary"
+        else:
+            text = vocabulary.label(kind, value)
+        out.append({"name": name, "label": label, "value": value, "text": text})
+    return out
 
 
 @dataclass
@@ -142,9 +174,13 @@ class MemberCondition:
             return f"{self.kind} one of {', '.join(sorted(self.value))}"
         if self.kind == "dependent":
             return f"dependent is {'yes' if self.value else 'no'}"
+        if self.kind == "has_children":
+            return "has children of their own" if self.value else "has no children of their own"
+        if self.kind == "married_on_or_before":
+            return f"married on or before {self.value}"
         if self.kind == "age_under":
-            return f"aged under {self.value} on the reference date"
-        return f"aged {self.value} or over on the reference date"
+            return f"aged under {self.value}"
+        return f"aged {self.value} or over"
 
 
 @dataclass
@@ -153,6 +189,11 @@ class DependantCategory:
     label: str
     conditions: list[MemberCondition]
     source: str = ""
+    # a member who fits is referred to a decision maker, not included outright
+    discretion: bool = False
+    decided_by: str = ""
+    # dates ages are taken on, first one recorded wins (e.g. petition_filed, then received)
+    age_on: tuple[str, ...] = (RECEIVED,)
 
 
 @dataclass
@@ -171,6 +212,7 @@ class Version:
     assume: dict[str, object] = field(default_factory=dict)
     simulation_note: str = ""
     policy_id: str = ""
+    closes: Rule | None = None
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_until is None or on <= self.effective_until)
@@ -188,6 +230,8 @@ class Policy:
     description: str
     versions: list[Version]
     path: str = ""
+    vocabulary: Vocabulary = field(default_factory=vocab.shared)
+    zone: tzinfo = timezone.utc
 
     def version(self, version_id: str) -> Version:
         for v in self.versions:
@@ -223,8 +267,34 @@ def _parse_date(r: Reader, key: str) -> date:
         raise r.error(key, f"{key}: {exc}") from None
 
 
-def _parse_rule(r: Reader, criteria: dict[str, Criterion], sources: set[str], with_when: bool) -> Rule:
-    keys = {"id", "label", "outcome", "offers", "choice", "details", "source"}
+def _parse_params(r: Reader, rid: str, ctx: ParseContext) -> dict:
+    if r.get("params") is None:
+        return {}
+    pr = r.sub("params", f"params of outcome {rid!r}")
+    pr.only(set(PARAMS))
+    out: dict = {}
+    for name, value in pr.node.items():
+        kind = PARAMS[name][1]
+        if kind == "number":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise pr.error(name, f"{name} of outcome {rid!r} must be a positive number, not {value!r}")
+        elif kind == "months":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise pr.error(name, f"{name} of outcome {rid!r} must be a positive whole number of months")
+        else:
+            known = ctx.vocabulary.terms(kind)
+            if value not in known:
+                raise pr.error(name, f"unknown {name} {value!r} in outcome {rid!r} (known {kind}: "
+                                     f"{', '.join(sorted(known))}; a policy file may declare more under 'vocabulary')")
+        out[name] = value
+    if "amount" in out and "currency" not in out:
+        raise pr.error("amount", f"outcome {rid!r} gives an amount without a currency")
+    return out
+
+
+def _parse_rule(r: Reader, criteria: dict[str, Criterion], sources: set[str], with_when: bool,
+                ctx: ParseContext) -> Rule:
+    keys = {"id", "label", "outcome", "offers", "choice", "details", "source", "params"}
     r.only(keys | ({"when"} if with_when else set()), {"id", "outcome"} | ({"when"} if with_when else set()))
     rid = _check_id(r, "id", "outcome")
     outcome = r.text("outcome")
@@ -234,12 +304,13 @@ def _parse_rule(r: Reader, criteria: dict[str, Criterion], sources: set[str], wi
     offers = r.get("offers") or []
     if isinstance(offers, str):
         offers = [offers]
+    known_offers = ctx.vocabulary.terms("offers")
     if outcome == "offer":
         if not offers:
             raise r.error(None, f"outcome {rid!r} is an offer but lists no 'offers'")
         for o in offers:
-            if o not in vocab.OFFER_KINDS:
-                raise r.error("offers", f"unknown offer {o!r} (known: {', '.join(sorted(vocab.OFFER_KINDS))})")
+            if o not in known_offers:
+                raise r.error("offers", f"unknown offer {o!r} (known: {', '.join(sorted(known_offers))})")
     elif offers:
         raise r.error("offers", f"only an 'offer' outcome lists offers, not {outcome!r}")
     choice = r.text("choice", "applicant" if len(offers) > 1 else "")
@@ -249,11 +320,29 @@ def _parse_rule(r: Reader, criteria: dict[str, Criterion], sources: set[str], wi
     if source and source not in sources:
         raise r.error("source", f"source {source!r} is not among this version's sources")
     when = parse_expr(r.get("when"), r.path, r.line_of("when"), criteria) if with_when else None
-    return Rule(rid, r.text("label", rid), outcome, tuple(offers), choice, r.text("details", ""), source, when)
+    return Rule(rid, r.text("label", rid), outcome, tuple(offers), choice, r.text("details", ""), source, when,
+                _parse_params(r, rid, ctx))
 
 
-def _parse_category(r: Reader, sources: set[str]) -> DependantCategory:
-    keys = {"id", "label", "source", "relationship", "marital_status", "dependent", "age_under", "age_at_least"}
+def _age_on(r: Reader, key: str, ctx: ParseContext, default: tuple[str, ...]) -> tuple[str, ...]:
+    if key not in r.node:
+        return default
+    v = r.get(key)
+    names = [v] if isinstance(v, str) else v
+    if not isinstance(names, list) or not names or not all(isinstance(x, str) for x in names):
+        raise r.error(key, "age_on must be a date name or a list of them (the first recorded is used)")
+    out = []
+    for n in names:
+        n = RECEIVED if n == "reference_date" else n
+        if n != RECEIVED and n not in ctx.date_names:
+            raise r.error(key, f"unknown date {n!r} in age_on (known: {', '.join(sorted({RECEIVED, *ctx.date_names}))})")
+        out.append(n)
+    return tuple(out)
+
+
+def _parse_category(r: Reader, sources: set[str], ctx: ParseContext, age_on: tuple[str, ...]) -> DependantCategory:
+    keys = {"id", "label", "source", "relationship", "marital_status", "dependent", "age_under", "age_at_least",
+            "has_children", "married_on_or_before", "age_on", "discretion", "decided_by"}
     r.only(keys, {"id", "relationship"})
     cid = _check_id(r, "id", "dependant category")
     conds = []
@@ -267,10 +356,18 @@ def _parse_category(r: Reader, sources: set[str]) -> DependantCategory:
                 if x not in allowed:
                     raise r.error(kind, f"unknown {kind} {x!r} (known: {', '.join(sorted(allowed))})")
             conds.append(MemberCondition(kind, frozenset(v)))
-    if "dependent" in r.node:
-        if not isinstance(r.get("dependent"), bool):
-            raise r.error("dependent", "dependent must be true or false")
-        conds.append(MemberCondition("dependent", r.get("dependent")))
+    for kind in ("dependent", "has_children", "discretion"):
+        if kind in r.node and not isinstance(r.get(kind), bool):
+            raise r.error(kind, f"{kind} must be true or false")
+    for kind in ("dependent", "has_children"):
+        if kind in r.node:
+            conds.append(MemberCondition(kind, r.get(kind)))
+    if "married_on_or_before" in r.node:
+        try:
+            conds.append(MemberCondition("married_on_or_before", parse_date_expr(r.get("married_on_or_before"),
+                                                                                  ctx.date_names)))
+        except ValueError as exc:
+            raise r.error("married_on_or_before", f"married_on_or_before: {exc}") from None
     for kind in ("age_under", "age_at_least"):
         if kind in r.node:
             v = r.get(kind)
@@ -280,12 +377,52 @@ def _parse_category(r: Reader, sources: set[str]) -> DependantCategory:
     source = r.text("source", "")
     if source and source not in sources:
         raise r.error("source", f"source {source!r} is not among this version's sources")
-    return DependantCategory(cid, r.text("label", cid), conds, source)
+    discretion = bool(r.get("discretion", False))
+    decided_by = r.text("decided_by", "")
+    if decided_by:
+        if not discretion:
+            raise r.error("decided_by", f"decided_by of category {cid!r} only goes with discretion: true")
+        if decided_by not in ctx.vocabulary.terms("authorities"):
+            raise r.error("decided_by", f"unknown authority {decided_by!r} (known: "
+                                        f"{', '.join(sorted(ctx.vocabulary.terms('authorities')))})")
+    return DependantCategory(cid, r.text("label", cid), conds, source, discretion, decided_by,
+                             _age_on(r, "age_on", ctx, age_on))
 
 
-def _parse_version(r: Reader, policy_id: str) -> Version:
+CLOSED_CRITERION = "applications_open"
+CLOSED_RULE = "applications_closed"
+
+
+def _parse_closes(r: Reader, vid: str, sources: set[str], criteria: dict[str, Criterion]) -> Rule:
+    cr = r.sub("closes", f"closes of version {vid!r}")
+    cr.only({"last_day", "before", "label", "source"}, {"label"})
+    keys = [k for k in ("last_day", "before") if k in cr.node]
+    if len(keys) != 1:
+        raise cr.error(None, "closes needs exactly one of last_day (a date: the last day requests were taken, "
+                             "in the policy's time zone) or before (a moment with its zone)")
+    try:
+        bound = parse_instant(cr.get(keys[0]))
+    except ValueError as exc:
+        raise cr.error(keys[0], f"closes {keys[0]}: {exc}") from None
+    if keys[0] == "last_day" and isinstance(bound, datetime):
+        raise cr.error("last_day", "last_day is a date; write a moment as 'before: 2021-08-25T23:59:00+12:00'")
+    if keys[0] == "before" and not isinstance(bound, datetime):
+        raise cr.error("before", "before is a moment with its zone (2021-08-25T23:59:00+12:00); "
+                                 "for a whole day write last_day")
+    source = cr.text("source", "")
+    if source and source not in sources:
+        raise cr.error("source", f"source {source!r} is not among this version's sources")
+    if CLOSED_CRITERION in criteria:
+        raise cr.error(None, f"criterion id {CLOSED_CRITERION!r} is reserved for 'closes'")
+    label = cr.text("label")
+    criteria[CLOSED_CRITERION] = DateCriterion.deadline(CLOSED_CRITERION, "Request received before the programme "
+                                                        "closed", bound)
+    return Rule(CLOSED_RULE, label, "not_eligible", source=source, when=Not(Ref(CLOSED_CRITERION)))
+
+
+def _parse_version(r: Reader, policy_id: str, ctx: ParseContext) -> Version:
     r.only({"id", "title", "summary", "effective_from", "effective_until", "sources", "criteria",
-            "outcomes", "otherwise", "dependants", "simulation"},
+            "outcomes", "otherwise", "dependants", "simulation", "closes"},
            {"id", "effective_from", "sources", "criteria", "outcomes"})
     vid = _check_id(r, "id", "version")
     start = _parse_date(r, "effective_from")
@@ -315,21 +452,23 @@ def _parse_version(r: Reader, policy_id: str) -> Version:
         src = cr.text("source", "")
         if src and src not in source_ids:
             raise cr.error("source", f"source {src!r} is not among this version's sources")
-        criteria[cid] = TYPES[ctype].parse(cid, cr)
-    rules = []
+        criteria[cid] = TYPES[ctype].parse(cid, cr, ctx)
+    closes = _parse_closes(r, vid, source_ids, criteria) if r.get("closes") is not None else None
+    rules = [closes] if closes else []
     for line, node in r.items("outcomes"):
         rules.append(_parse_rule(Reader(r.path, node, f"an outcome of version {vid!r}", line),
-                                 criteria, source_ids, True))
-    if not rules:
+                                 criteria, source_ids, True, ctx))
+    if len(rules) == (1 if closes else 0):
         raise r.error("outcomes", f"version {vid!r} needs at least one outcome rule")
     if "otherwise" in r.node:
-        otherwise = _parse_rule(r.sub("otherwise", "otherwise"), criteria, source_ids, False)
+        otherwise = _parse_rule(r.sub("otherwise", "otherwise"), criteria, source_ids, False, ctx)
     else:
         otherwise = Rule("not_eligible", "Not eligible", "not_eligible")
     seen: dict[str, int] = {}
     for rule in [*rules, otherwise]:
         if rule.id in seen:
-            raise r.error("outcomes", f"outcome id {rule.id!r} is used twice in version {vid!r}")
+            raise r.error("outcomes", f"outcome id {rule.id!r} is used twice in version {vid!r}"
+                          + (" (it is reserved for 'closes')" if rule.id == CLOSED_RULE else ""))
         seen[rule.id] = 1
     used = set().union(*(rule.when.refs() for rule in rules))
     for cid in criteria:
@@ -338,10 +477,15 @@ def _parse_version(r: Reader, policy_id: str) -> Version:
     cats, dep_note = [], ""
     if "dependants" in r.node:
         dr = r.sub("dependants", f"dependants of version {vid!r}")
-        dr.only({"categories", "note"}, {"categories"})
+        dr.only({"categories", "note", "age_on"}, {"categories"})
         dep_note = dr.text("note", "")
+        age_on = _age_on(dr, "age_on", ctx, (RECEIVED,))
         for line, node in dr.items("categories"):
-            cats.append(_parse_category(Reader(r.path, node, "a dependant category", line), source_ids))
+            cats.append(_parse_category(Reader(r.path, node, "a dependant category", line), source_ids, ctx, age_on))
+        ids = [c.id for c in cats]
+        for c in cats:
+            if ids.count(c.id) > 1:
+                raise dr.error("categories", f"dependant category id {c.id!r} is used twice")
     assume, sim_note = {}, ""
     if "simulation" in r.node:
         sr = r.sub("simulation", f"simulation of version {vid!r}")
@@ -349,22 +493,40 @@ def _parse_version(r: Reader, policy_id: str) -> Version:
         sim_note = sr.text("note", "")
         if sr.get("assume") is not None:
             ar = sr.sub("assume", "simulation assumptions")
+            facts = ctx.vocabulary.terms("facts")
+            for key in ar.node:
+                if key not in facts:
+                    raise ar.error(key, f"assumption about {key!r}, which is not a declared fact "
+                                        f"(declared: {', '.join(sorted(facts))})")
             assume = dict(ar.node)
     return Version(vid, r.text("title", vid), start, until, sources, criteria, rules, otherwise, cats,
-                   dep_note, r.text("summary", ""), assume, sim_note, policy_id)
+                   dep_note, r.text("summary", ""), assume, sim_note, policy_id, closes)
 
 
-def parse_policy(data: object, path: str | Path) -> Policy:
+def parse_policy(data: object, path: str | Path, shared: Vocabulary | None = None) -> Policy:
     path = str(path)
     r = Reader(path, data, "the policy file")
-    r.only({"id", "title", "jurisdiction", "description", "versions"}, {"title", "versions"})
+    r.only({"id", "title", "jurisdiction", "description", "versions", "vocabulary", "timezone"},
+           {"title", "versions"})
     stem = Path(path).stem
     pid = r.text("id", stem)
     if pid != stem:
         raise r.error("id", f"policy id {pid!r} must match the file name {stem!r}")
     if not _ID.match(pid):
         raise r.error("id", f"policy id {pid!r} must be lower case letters, digits, '_', '-' or '.'")
-    versions = [_parse_version(Reader(path, node, "a version", line), pid) for line, node in r.items("versions")]
+    vocabulary = shared or vocab.shared()
+    if r.get("vocabulary") is not None:
+        vocabulary = vocabulary.extended(path, r.get("vocabulary"))
+    zone: tzinfo = timezone.utc
+    if "timezone" in r.node:
+        name = r.text("timezone")
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise r.error("timezone", f"unknown time zone {name!r} (use an IANA name such as "
+                                      "Pacific/Auckland)") from None
+    ctx = ParseContext(vocabulary)
+    versions = [_parse_version(Reader(path, node, "a version", line), pid, ctx) for line, node in r.items("versions")]
     if not versions:
         raise r.error("versions", "a policy needs at least one version")
     lines = {v.id: line for (line, _), v in zip(r.items("versions"), versions)}
@@ -379,7 +541,8 @@ def parse_policy(data: object, path: str | Path) -> Policy:
                                   f"version {nxt.id!r} (from {nxt.effective_from}) overlaps version "
                                   f"{prev.id!r} (from {prev.effective_from} until "
                                   f"{prev.effective_until or 'open-ended'})")
-    return Policy(pid, r.text("title"), r.text("jurisdiction", ""), r.text("description", ""), ordered, path)
+    return Policy(pid, r.text("title"), r.text("jurisdiction", ""), r.text("description", ""), ordered, path,
+                  vocabulary, zone)
 
 
 def load_policy(path: str | Path, text: str | None = None) -> Policy:
@@ -389,26 +552,39 @@ def load_policy(path: str | Path, text: str | None = None) -> Policy:
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
+VOCABULARY_FILE = "vocabulary.yaml"
+
+
 def policy_paths(directory: Path | None = None) -> list[Path]:
-    return sorted((directory or DATA_DIR).glob("*.yaml"))
+    return sorted(p for p in (directory or DATA_DIR).glob("*.yaml") if p.name != VOCABULARY_FILE)
 
 
-_CACHE: dict[str, tuple[float, Policy]] = {}
+_CACHE: dict[str, tuple[tuple[float, float], Policy]] = {}
+
+
+def _stamp(path: Path) -> tuple[float, float]:
+    # a policy is parsed against the shared vocabulary, so either file changing reloads it
+    return path.stat().st_mtime, vocab.SHARED_PATH.stat().st_mtime
+
+
+def load_policy_cached(path: str | Path) -> Policy:
+    path = Path(path)
+    stamp = _stamp(path)
+    hit = _CACHE.get(str(path))
+    if hit and hit[0] == stamp:
+        return hit[1]
+    policy = load_policy(path)
+    _CACHE[str(path)] = (stamp, policy)
+    return policy
 
 
 def get_policy(policy_id: str, directory: Path | None = None) -> Policy:
     """Load a policy by id from the data directory (cached until the file changes)."""
     path = (directory or DATA_DIR) / f"{policy_id}.yaml"
-    if not path.exists():
+    if not path.exists() or path.name == VOCABULARY_FILE:
         known = ", ".join(p.stem for p in policy_paths(directory))
         raise KeyError(f"unknown policy {policy_id!r} (known: {known})")
-    mtime = path.stat().st_mtime
-    hit = _CACHE.get(str(path))
-    if hit and hit[0] == mtime:
-        return hit[1]
-    policy = load_policy(path)
-    _CACHE[str(path)] = (mtime, policy)
-    return policy
+    return load_policy_cached(path)
 
 
 def all_policies(directory: Path | None = None) -> list[Policy]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timezone, tzinfo
 
 import numpy as np
 
@@ -108,6 +108,11 @@ class PeriodTable:
     group: np.ndarray | None = None
     attributes: Mapping[str, Column] = field(default_factory=dict)
     extra: Mapping[str, list] = field(default_factory=dict)
+    # per group: other named dates (ordinals, MISSING = not recorded); the moment the request
+    # was received as POSIX seconds (NaN = only the day is known); the zone days are read in
+    dates: Mapping[str, np.ndarray] = field(default_factory=dict)
+    received_ts: np.ndarray | None = None
+    zone: tzinfo = timezone.utc
 
     def __post_init__(self) -> None:
         self.start = np.asarray(self.start, dtype=np.int64)
@@ -126,6 +131,13 @@ class PeriodTable:
     def attribute(self, name: str) -> Column:
         col = self.attributes.get(name)
         return col if col is not None else Column.constant(None, self.n_groups)
+
+    def named_date(self, name: str) -> np.ndarray:
+        """Per group: ``received`` (the reference date) or another named date."""
+        if name == "received":
+            return self.reference
+        d = self.dates.get(name)
+        return d if d is not None else np.full(self.n_groups, MISSING, dtype=np.int64)
 
     def period_reference(self) -> np.ndarray:
         return self.reference if self.group is None else self.reference[self.group]
