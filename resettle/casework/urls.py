@@ -5,7 +5,6 @@ from resettle.casework import views
 app_name = "casework"
 urlpatterns = [
     path("queues/", views.queues, name="queues"),
-    path("clocks/", views.clocks, name="clocks"),
     path("<uuid:application_id>/transition/", views.transition, name="transition"),
     path("<uuid:application_id>/propose/", views.propose, name="propose"),
     path("<uuid:application_id>/review/", views.review, name="review"),

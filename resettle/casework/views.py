@@ -280,21 +280,3 @@ def queues(request):
     return render(request, "casework/queues.html", {
         "tabs": [(q, n) for q, n in zip(available, selectors.queue_counts(request.user).values())],
         "current": selectors.QUEUES[key], "page": page, "sort": sort, "now": dt.datetime.now(dt.timezone.utc)})
-
-
-def clocks(request):
-    require(request.user, roles.REPORTS_AGGREGATE)
-    record_event(actor=request.user, action="reports.clocks_viewed")
-    rows = selectors.stage_clocks(pathway=request.GET.get("pathway", ""))
-    if request.GET.get("format") == "csv":
-        lines = ["stage,cases,median_days,p90_days"] + [
-            f"{r.stage},{'' if r.cases is None else r.cases},{'' if r.median_days is None else r.median_days},"
-            f"{'' if r.p90_days is None else r.p90_days}" for r in rows]
-        response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="processing-times.csv"'
-        return response
-    longest = max([r.p90_days or 0 for r in rows] + [1])
-    bars = [{"label": r.label, "y": 20 * i, "median": round(400 * (r.median_days or 0) / longest),
-             "p90": round(400 * (r.p90_days or 0) / longest), "row": r} for i, r in enumerate(x for x in rows if x.cases)]
-    return render(request, "casework/clocks.html", {"rows": rows, "bars": bars, "height": 20 * len(bars) + 10,
-                                                    "stages": selectors.stage_counts()})
