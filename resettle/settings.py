@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "resettle.casework",
     "resettle.letters",
     "resettle.portal",
+    "resettle.relocation",
 ]
 
 MIDDLEWARE = [

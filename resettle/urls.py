@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("resettle.accounts.urls")),
     path("cases/", include("resettle.applications.urls")),
     path("casework/", include("resettle.casework.urls")),
+    path("relocation/", include("resettle.relocation.urls")),
     path("records/", include("resettle.records.urls")),
     path("verification/", include("resettle.verification.urls")),
     path("policies/", include("resettle.policies.urls")),
