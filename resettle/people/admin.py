@@ -28,7 +28,8 @@ class PersonAdmin(_OnVisibleCases):
     # indexes (name or father's name), never against plain text, and the search is audited
     # without the words searched for.
     search_fields = ("full_name_index",)
-    search_help_text = "Name or father's name, any spelling or script (matched through the blind index)."
+    search_help_text = ("Name in any spelling or script, father's name, or a tazkira, passport or phone number "
+                        "(matched through the blind indexes).")
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -36,10 +37,14 @@ class PersonAdmin(_OnVisibleCases):
         from resettle.audit.services import record_event
         from resettle.core.fields import digest
         from resettle.names.keys import name_key
+        from resettle.people.selectors import match_rank, people_matching
 
-        wanted = digest("person.name", name_key, search_term)
+        # Any spelling, either script, a document or phone number (resettle.people.search);
+        # or the father's name as written in any spelling of its canonical key.
+        matches = people_matching(search_term)
         father = digest("person.father", name_key, search_term)
-        found = queryset.filter(Q(full_name_index=wanted) | Q(father_name_index=father))
+        found = (queryset.filter(Q(pk__in=[m.person_id for m in matches]) | Q(father_name_index=father))
+                 .annotate(match_level=match_rank(matches, "pk")).order_by("match_level", "created_at"))
         record_event(actor=request.user, action="person.searched", reason="admin",
                      details={"results": found.count()})
         return found, False

@@ -161,3 +161,19 @@ def test_backfill_rebuilds_missing_rows():
     call_command("reindex", stdout=out)
     assert "people.PersonSearchKey:" in out.getvalue()
     assert found("Akbar Hakimi") == [p.pk] and found("+93701234567") == [p.pk]
+
+
+def test_admin_search_takes_a_skeleton_spelling_or_a_document_or_phone(staff, cases):
+    from django.urls import reverse
+
+    from resettle.accounts import roles
+    from resettle.audit.models import AuditEvent
+
+    _, client = staff[roles.INTAKE_OFFICER]
+    url = reverse("admin:people_person_changelist")
+    principal = cases["a"].principal.person
+    for query in ("Mohamad Husayni", "1234 5678", "0700 000 101"):
+        page = client.get(url, {"q": query}).content.decode()
+        assert str(principal) in page, query
+    assert str(principal) not in client.get(url, {"q": "0700 000 102"}).content.decode()
+    assert not AuditEvent.objects.filter(details__icontains="5678").exists()
