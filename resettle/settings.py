@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "resettle.letters",
     "resettle.portal",
     "resettle.relocation",
+    "resettle.reporting",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("resettle.applications.urls")),
     path("casework/", include("resettle.casework.urls")),
     path("relocation/", include("resettle.relocation.urls")),
+    path("reporting/", include("resettle.reporting.urls")),
     path("records/", include("resettle.records.urls")),
     path("verification/", include("resettle.verification.urls")),
     path("policies/", include("resettle.policies.urls")),

@@ -1,0 +1,327 @@
+"""The dashboard's figures: one function per figure, aggregates only.
+
+Every count is a group-by in the database (no case is read into Python), and every count below
+the threshold (5) is withheld as None before it leaves this module: on the page, in the charts
+and in the CSV downloads alike. Where a table's total is shown or can be added up, a lone
+withheld cell takes the next smallest with it (resettle.applications.aggregates.suppress_small),
+so nobody can subtract their way back to it.
+
+Merged duplicate applications are left out (a person counts once). Relocation's figures are read
+only if that app is installed, through the app registry, so reporting works without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils import timezone
+
+from resettle.accounts import roles
+from resettle.accounts.permissions import require
+from resettle.applications.aggregates import suppress_small
+from resettle.applications.models import Application, Member, Relationship
+from resettle.applications.models import Status as Stage
+from resettle.audit.services import record_event
+from resettle.casework.models import Decision, DecisionOutcome, DecisionState, StatusChange
+from resettle.casework.selectors import stage_clocks
+
+THRESHOLD = 5
+RELOCATION = "resettle.relocation"
+# Flights drawn in the seats chart (the CSV has all of them).
+CHART_FLIGHTS = 24
+
+Value = int | float | None
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: list[Value]
+    in_chart: bool = True  # False: a column of the table and CSV only (e.g. the cases behind a median)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    title: str
+    categories: list[str]
+    series: list[Series]
+    category_label: str = ""
+    unit: str = ""
+    chart: str = "horizontal"  # or "vertical" (time on the x axis)
+    note: str = ""
+    available: bool = True
+    totals: list[tuple[str, Value]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.categories or all(v in (0, None) for s in self.series for v in s.values)
+
+
+def hide_small(value: int, threshold: int = THRESHOLD) -> int | None:
+    """One count on its own (no total it adds up to): withheld if 1 to threshold-1."""
+    return None if 0 < value < threshold else value
+
+
+def _suppressed_series(keys: list, counts: dict, threshold: int) -> list[Value]:
+    shown = suppress_small({str(k): counts.get(k, 0) for k in keys}, threshold=threshold)
+    return [shown[str(k)] for k in keys]
+
+
+def _applications(pathway: str) -> QuerySet[Application]:
+    qs = Application.objects.filter(duplicate_of__isnull=True)
+    return qs.filter(pathway=pathway) if pathway else qs
+
+
+def relocation_installed() -> bool:
+    return apps.is_installed(RELOCATION)
+
+
+def pathways() -> list[str]:
+    return list(Application.objects.order_by("pathway").values_list("pathway", flat=True).distinct())
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+def applications_by_stage(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    rows = dict(_applications(pathway).order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    stages = list(Stage)
+    values = _suppressed_series([s.value for s in stages], rows, threshold)
+    total = sum(rows.values())
+    return Figure("stages", "Applications by stage", [s.label for s in stages], [Series("Applications", values)],
+                  category_label="Stage", unit="applications", totals=[("Applications", hide_small(total, threshold))])
+
+
+def _approved_condition():
+    """The brief's rule: a confirmed approval on the case covers everyone on it from intake; a
+    member added later needs a confirmed approval of their own."""
+    case_approved = Decision.objects.filter(application=OuterRef("application"), member__isnull=True,
+                                            state=DecisionState.CONFIRMED, outcome=DecisionOutcome.APPROVE)
+    member_approved = Decision.objects.filter(member=OuterRef("pk"), state=DecisionState.CONFIRMED,
+                                              outcome=DecisionOutcome.APPROVE)
+    return (Q(added_on__isnull=True) & Exists(case_approved)) | Exists(member_approved)
+
+
+def _arrived_condition():
+    """Per person from relocation's arrival milestones; for a case that arrived without them
+    (before relocation recorded people, or an arrival recorded by hand) its household counts."""
+    case_arrived = StatusChange.objects.filter(application=OuterRef("application"), to_stage=Stage.ARRIVED)
+    if not relocation_installed():
+        return Exists(case_arrived)
+    Milestone = apps.get_model("relocation", "Milestone")
+    person = Milestone.objects.filter(member=OuterRef("pk"), kind="arrived")
+    case_has = Milestone.objects.filter(application=OuterRef("application"), kind="arrived")
+    return Exists(person) | (Exists(case_arrived) & ~Exists(case_has))
+
+
+def principals_and_dependants(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """People, not cases: principals (the interpreters, drivers...) and their family members
+    now in the household, among everyone who applied, was approved, and arrived."""
+    members = Member.objects.filter(left_household_on__isnull=True, application__duplicate_of__isnull=True)
+    if pathway:
+        members = members.filter(application__pathway=pathway)
+    rows = (members.order_by()
+            .annotate(principal=ExpressionWrapper(Q(relationship=Relationship.PRINCIPAL), output_field=BooleanField()),
+                      approved=ExpressionWrapper(_approved_condition(), output_field=BooleanField()),
+                      arrived=ExpressionWrapper(_arrived_condition(), output_field=BooleanField()))
+            .values("principal", "approved", "arrived").annotate(n=Count("pk")))
+    cells = {(g, who): 0 for g in ("applied", "approved", "arrived") for who in ("principals", "family")}
+    for r in rows:
+        who = "principals" if r["principal"] else "family"
+        cells[("applied", who)] += r["n"]
+        if r["approved"]:
+            cells[("approved", who)] += r["n"]
+        if r["arrived"]:
+            cells[("arrived", who)] += r["n"]
+    groups = [("applied", "In applications"), ("approved", "Approved"), ("arrived", "Arrived")]
+    principals, family = [], []
+    for g, _ in groups:
+        # The two cells of a group add up to its people: a lone withheld cell takes the other.
+        shown = suppress_small({"principals": cells[(g, "principals")], "family": cells[(g, "family")]},
+                               threshold=threshold)
+        principals.append(shown["principals"])
+        family.append(shown["family"])
+    return Figure("people", "Principals and family members", [label for _, label in groups],
+                  [Series("Principals", principals), Series("Family members", family)], category_label="People",
+                  unit="people", note="Family members are those in the household now; a member added after "
+                                      "approval counts as approved once decided on their own.")
+
+
+def _quarter_label(day: dt.date | dt.datetime) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def _quarters_between(first: dt.date, last: dt.date) -> list[str]:
+    out, y, q = [], first.year, (first.month - 1) // 3
+    while (y, q) <= (last.year, (last.month - 1) // 3):
+        out.append(f"{y} Q{q + 1}")
+        y, q = (y + 1, 0) if q == 3 else (y, q + 1)
+    return out
+
+
+def _local(value):
+    return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
+
+def decisions_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """Approvals and declines confirmed by a second decision maker (including those later
+    superseded: they were made), and reconsiderations requested, per quarter."""
+    decided = Decision.objects.filter(member__isnull=True, confirmed_at__isnull=False,
+                                      state__in=[DecisionState.CONFIRMED, DecisionState.SUPERSEDED])
+    asked = StatusChange.objects.filter(to_stage=Stage.RECONSIDERATION)
+    if pathway:
+        decided, asked = decided.filter(application__pathway=pathway), asked.filter(application__pathway=pathway)
+    counts: dict[str, dict[str, int]] = {"approve": {}, "decline": {}, "reconsideration": {}}
+    for r in (decided.order_by().annotate(q=TruncQuarter("confirmed_at")).values("q", "outcome")
+              .annotate(n=Count("pk"))):
+        counts[r["outcome"]][_quarter_label(_local(r["q"]))] = r["n"]
+    for r in asked.order_by().annotate(q=TruncQuarter("at")).values("q").annotate(n=Count("pk")):
+        key = _quarter_label(_local(r["q"]))
+        counts["reconsideration"][key] = counts["reconsideration"].get(key, 0) + r["n"]
+    seen = sorted({k for c in counts.values() for k in c}, key=lambda s: (int(s[:4]), s[-1]))
+    quarters = _quarters_between(dt.date(int(seen[0][:4]), 3 * int(seen[0][-1]) - 2, 1),
+                                 dt.date(int(seen[-1][:4]), 3 * int(seen[-1][-1]) - 2, 1)) if seen else []
+    after = (_applications(pathway)
+             .filter(Exists(Decision.objects.filter(application=OuterRef("pk"), member__isnull=True,
+                                                    state=DecisionState.CONFIRMED, outcome=DecisionOutcome.APPROVE)))
+             .filter(Exists(Decision.objects.filter(application=OuterRef("pk"), member__isnull=True,
+                                                    outcome=DecisionOutcome.DECLINE, confirmed_at__isnull=False)))
+             .count())
+    totals = [("Approvals", sum(counts["approve"].values())), ("Declines", sum(counts["decline"].values())),
+              ("Reconsiderations requested", sum(counts["reconsideration"].values())),
+              ("Approved after a decline", after)]
+    return Figure(
+        "decisions", "Approvals, declines and reconsiderations per quarter", quarters,
+        [Series("Approvals", _suppressed_series(quarters, counts["approve"], threshold)),
+         Series("Declines", _suppressed_series(quarters, counts["decline"], threshold)),
+         Series("Reconsiderations requested", _suppressed_series(quarters, counts["reconsideration"], threshold))],
+        category_label="Quarter", unit="cases", chart="vertical",
+        totals=[(label, hide_small(n, threshold)) for label, n in totals],
+        note="Decisions on whole cases, confirmed by a second decision maker; a decline later "
+             "overturned on reconsideration still counts as a decline in its quarter.")
+
+
+def _month_label(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def _months_between(first: dt.date, last: dt.date) -> list[str]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def arrivals_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """Cases that reached `arrived`, and the people who arrived, per month."""
+    moves = StatusChange.objects.filter(to_stage=Stage.ARRIVED)
+    if pathway:
+        moves = moves.filter(application__pathway=pathway)
+    cases: dict[str, int] = {}
+    for r in moves.order_by().annotate(m=TruncMonth("at")).values("m").annotate(n=Count("application", distinct=True)):
+        cases[_month_label(_local(r["m"]))] = r["n"]
+    people: dict[str, int] = {}
+    household = Q(application__members__left_household_on__isnull=True)
+    if relocation_installed():
+        Milestone = apps.get_model("relocation", "Milestone")
+        recorded = Milestone.objects.filter(kind="arrived")
+        if pathway:
+            recorded = recorded.filter(application__pathway=pathway)
+        for r in recorded.order_by().annotate(m=TruncMonth("on")).values("m").annotate(n=Count("pk")):
+            key = _month_label(r["m"])
+            people[key] = people.get(key, 0) + r["n"]
+        moves = moves.exclude(Exists(Milestone.objects.filter(application=OuterRef("application"), kind="arrived")))
+    for r in (moves.order_by().annotate(m=TruncMonth("at")).values("m")
+              .annotate(n=Count("application__members", filter=household))):
+        key = _month_label(_local(r["m"]))
+        people[key] = people.get(key, 0) + r["n"]
+    seen = sorted(set(cases) | set(people))
+    months = _months_between(dt.date.fromisoformat(seen[0] + "-01"), dt.date.fromisoformat(seen[-1] + "-01")) if seen else []
+    return Figure("arrivals", "Arrivals per month", months,
+                  [Series("Cases arrived", _suppressed_series(months, cases, threshold)),
+                   Series("People arrived", _suppressed_series(months, people, threshold))],
+                  category_label="Month", unit="cases / people", chart="vertical",
+                  totals=[("Cases arrived", hide_small(sum(cases.values()), threshold)),
+                          ("People arrived", hide_small(sum(people.values()), threshold))])
+
+
+def processing_times(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """Median and 90th percentile of the days cases spent at each stage they have left
+    (casework's stage_clocks: nearest-rank, from StatusChange rows)."""
+    clocks = stage_clocks(pathway=pathway, threshold=threshold)
+    return Figure("clocks", "Processing time per stage", [c.label for c in clocks],
+                  [Series("Median", [c.median_days for c in clocks]),
+                   Series("90th percentile", [c.p90_days for c in clocks]),
+                   Series("Cases", [c.cases for c in clocks], in_chart=False)],
+                  category_label="Stage", unit="days",
+                  note="Time at a stage is counted when the case leaves it; a stage that fewer than "
+                       f"{threshold} cases have left shows no figures.")
+
+
+def seats_planned_and_used(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """Per flight: seats offered, seats on the plan (people on the manifest who need a seat), and
+    seats used (those who boarded). Infants on a lap take no seat and are counted apart."""
+    title = "Seats planned and used per flight"
+    if not relocation_installed():
+        return Figure("seats", title, [], [], available=False,
+                      note="Relocation is not installed here, so there are no flights to report.")
+    Flight = apps.get_model("relocation", "Flight")
+    seat = Q(entries__lap_infant=False)
+    flights = list(Flight.objects.order_by("date", "code").annotate(
+        planned=Count("entries", filter=seat),
+        used=Count("entries", filter=seat & Q(entries__boarding="boarded")),
+        laps=Count("entries", filter=Q(entries__lap_infant=True))).values("code", "date", "seats", "planned", "used", "laps",
+                                                                          "departed_at"))
+    return Figure(
+        "seats", title, [f"{f['code']} {f['date']:%d %b %Y}" for f in flights],
+        [Series("Seats offered", [f["seats"] for f in flights]),
+         Series("Seats planned", [hide_small(f["planned"], threshold) for f in flights]),
+         Series("Seats used (boarded)", [hide_small(f["used"], threshold) if f["departed_at"] else 0 for f in flights]),
+         Series("Infants on a lap", [hide_small(f["laps"], threshold) for f in flights], in_chart=False)],
+        category_label="Flight", unit="seats", chart="vertical",
+        note=("All pathways (a flight carries several). Seats used are counted once boarding has "
+              "closed." if flights else "No flights have been scheduled yet."))
+
+
+FIGURES: dict[str, Callable[..., Figure]] = {
+    "stages": applications_by_stage,
+    "people": principals_and_dependants,
+    "decisions": decisions_over_time,
+    "arrivals": arrivals_over_time,
+    "clocks": processing_times,
+    "seats": seats_planned_and_used,
+}
+
+
+# --- entry points (checked and audited) ----------------------------------------------------------
+
+def dashboard(user, *, pathway: str = "", threshold: int = THRESHOLD) -> list[Figure]:
+    require(user, roles.REPORTS_AGGREGATE)
+    record_event(actor=user, action="reports.dashboard_viewed", details={"pathway": pathway})
+    return [make(pathway=pathway, threshold=threshold) for make in FIGURES.values()]
+
+
+def figure(user, key: str, *, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
+    """One figure for its CSV download; LookupError for an unknown key."""
+    require(user, roles.REPORTS_AGGREGATE)
+    if key not in FIGURES:
+        raise LookupError(f"no figure {key!r}")
+    record_event(actor=user, action="reports.figure_downloaded", details={"figure": key, "pathway": pathway})
+    return FIGURES[key](pathway=pathway, threshold=threshold)
+
+
+def csv_rows(fig: Figure) -> list[list[str]]:
+    """The figure as rows, a withheld value written as 'suppressed' (never blank or 0)."""
+    def cell(v: Value) -> str:
+        return "suppressed" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+
+    rows = [[fig.category_label or "category"] + [s.label for s in fig.series]]
+    for i, c in enumerate(fig.categories):
+        rows.append([c] + [cell(s.values[i]) for s in fig.series])
+    return rows
