@@ -265,9 +265,11 @@ def person_keys(*, full_name: str, father_name: str, documents: Iterable[str],
     return name_keys(full_name) | father_keys(father_name) | identifier_keys(documents, contacts)
 
 
-def replace_rows(model, person_id, wanted: set[tuple[str, str]], *, dry_run: bool = False) -> int:
-    """Make the person's rows exactly `wanted` ((kind, digest) pairs); returns rows changed."""
-    have = set(model.objects.filter(person_id=person_id).values_list("kind", "digest"))
+def replace_rows(model, person_id, wanted: set[tuple[str, str]], *, dry_run: bool = False,
+                 new: bool = False) -> int:
+    """Make the person's rows exactly `wanted` ((kind, digest) pairs); returns rows changed.
+    `new`: the person was created in this transaction, so has no rows to read."""
+    have = set() if new else set(model.objects.filter(person_id=person_id).values_list("kind", "digest"))
     stale, missing = have - wanted, wanted - have
     if dry_run:
         return len(stale) + len(missing)

@@ -12,7 +12,8 @@ from resettle.names.dates import BirthDate
 from resettle.names.normalise import detect_script
 from resettle.core import keys
 from resettle.people import search
-from resettle.people.models import ContactDetail, IdentityDocument, Person, PersonSearchKey
+from resettle.people.models import (ContactDetail, ContactKind, DocumentKind, IdentityDocument, Person,
+                                    PersonSearchKey)
 
 
 @dataclass
@@ -45,7 +46,7 @@ def person_create(*, data: PersonIn, actor=None, audit: bool = True) -> Person:
         IdentityDocument.objects.create(person=person, kind=kind, number=number)
     for kind, value in data.contacts:
         ContactDetail.objects.create(person=person, kind=kind, value=value)
-    index_person(person=person, documents=[n for _, n in data.documents], contacts=data.contacts)
+    index_person(person=person, documents=[n for _, n in data.documents], contacts=data.contacts, new=True)
     if audit:
         record_event(actor=actor, action="person.created", target=person,
                      details={"documents": len(data.documents), "contacts": len(data.contacts)})
@@ -61,18 +62,55 @@ def person_update(*, person: Person, expected_version: int, actor, reason: str =
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))} here")
     if actor is not None:
-        from resettle.accounts.roles import CASE_EDIT
-        from resettle.accounts.access import require_case_access
-
-        membership = person.memberships.select_related("application").first()
-        if membership is None:
-            from resettle.accounts.permissions import require
-
-            require(actor, CASE_EDIT, target=person)
-        else:
-            require_case_access(actor, membership.application, CASE_EDIT)
+        _require_edit(actor, person)
     with transaction.atomic():
         return _update(person, expected_version, actor, reason, changes)
+
+
+def _require_edit(actor, person: Person) -> None:
+    from resettle.accounts.access import require_case_access
+    from resettle.accounts.roles import CASE_EDIT
+
+    membership = person.memberships.select_related("application").first()
+    if membership is None:
+        from resettle.accounts.permissions import require
+
+        require(actor, CASE_EDIT, target=person)
+    else:
+        require_case_access(actor, membership.application, CASE_EDIT)
+
+
+def person_add_document(*, person: Person, kind: str, number: str, actor, reason: str = "") -> IdentityDocument:
+    """A further identity document (a new passport, a tazkira found later); searchable at once.
+    Audited with its kind, never its number."""
+    if kind not in DocumentKind.values:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(DocumentKind.values)}")
+    if not str(number).strip():
+        raise ValueError("number: empty")
+    if actor is not None:
+        _require_edit(actor, person)
+    with transaction.atomic():
+        document = IdentityDocument.objects.create(person=person, kind=kind, number=str(number).strip())
+        index_person(person=person)
+        record_event(actor=actor, action="person.document_added", target=person, reason=reason,
+                     details={"kind": kind})
+    return document
+
+
+def person_add_contact(*, person: Person, kind: str, value: str, actor, reason: str = "") -> ContactDetail:
+    """A further phone number, e-mail or address; searchable at once. Audited with its kind only."""
+    if kind not in ContactKind.values:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(ContactKind.values)}")
+    if not str(value).strip():
+        raise ValueError("value: empty")
+    if actor is not None:
+        _require_edit(actor, person)
+    with transaction.atomic():
+        contact = ContactDetail.objects.create(person=person, kind=kind, value=str(value).strip())
+        index_person(person=person)
+        record_event(actor=actor, action="person.contact_added", target=person, reason=reason,
+                     details={"kind": kind})
+    return contact
 
 
 def _update(person, expected_version, actor, reason, changes) -> Person:
@@ -93,15 +131,16 @@ def _update(person, expected_version, actor, reason, changes) -> Person:
 
 @transaction.atomic
 def index_person(*, person: Person, documents: list[str] | None = None,
-                 contacts: list[tuple[str, str]] | None = None) -> int:
+                 contacts: list[tuple[str, str]] | None = None, new: bool = False) -> int:
     """Rewrite the person's search keys (resettle.people.search) from their current names,
     documents and contacts; returns rows changed. Part of the caller's transaction, and of no
     audit event of its own: it changes nothing a person could read, only follows a change that
-    its caller audits. Documents and contacts are read from the database unless given."""
+    its caller audits. Documents and contacts are read from the database unless given; `new`
+    says the person was just created (no rows to compare with)."""
     if documents is None:
         documents = [d.number for d in IdentityDocument.objects.filter(person=person)]
     if contacts is None:
         contacts = [(c.kind, c.value) for c in ContactDetail.objects.filter(person=person)]
     wanted = search.digests(search.person_keys(full_name=person.full_name, father_name=person.father_name,
                                                documents=documents, contacts=contacts), keys.index_key())
-    return search.replace_rows(PersonSearchKey, person.pk, wanted)
+    return search.replace_rows(PersonSearchKey, person.pk, wanted, new=new)

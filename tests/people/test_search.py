@@ -177,3 +177,25 @@ def test_admin_search_takes_a_skeleton_spelling_or_a_document_or_phone(staff, ca
         assert str(principal) in page, query
     assert str(principal) not in client.get(url, {"q": "0700 000 102"}).content.decode()
     assert not AuditEvent.objects.filter(details__icontains="5678").exists()
+
+
+def test_a_document_or_phone_added_later_is_searchable_and_audited_without_its_number(staff, cases):
+    from django.core.exceptions import PermissionDenied
+
+    from resettle.accounts import roles
+    from resettle.audit.models import AuditEvent
+    from resettle.people.services import person_add_contact, person_add_document
+
+    principal = cases["a"].principal.person
+    user, _ = staff[roles.INTAKE_OFFICER]
+    person_add_document(person=principal, kind="passport", number="P 0998877", actor=user, reason="new passport")
+    person_add_contact(person=principal, kind="phone", value="+93 79 999 8888", actor=user)
+    assert found("p0998877") == [principal.pk]
+    assert found("079 999 8888") == [principal.pk]
+    assert AuditEvent.objects.filter(action="person.document_added", details={"kind": "passport"}).count() == 1
+    assert not AuditEvent.objects.filter(details__icontains="0998877").exists()
+    verifier, _ = staff[roles.DF_VERIFIER]
+    with pytest.raises(PermissionDenied):
+        person_add_document(person=principal, kind="tazkira", number="1", actor=verifier)
+    with pytest.raises(ValueError, match="kind"):
+        person_add_document(person=principal, kind="visa", number="1", actor=user)
