@@ -17,7 +17,7 @@ from pathlib import Path
 from resettle.accounts import roles
 from resettle.accounts.permissions import can, require
 from resettle.applications.aggregates import suppress_small
-from resettle.applications.models import Application
+from resettle.applications.models import Application, Relationship
 from resettle.audit.services import record_event
 
 from . import engine
@@ -50,6 +50,15 @@ class EvaluationView:
     # None: the role may not see family members; [] : there are none
     members: list[dict] | None
     members_evidence: bool
+    # the outcome granted and, when unknown, those still possible, each with offers and
+    # parameters as labels (params_display)
+    outcomes: list[dict]
+    possible: list[dict]
+    # members referred for discretion, with the category that sent them (None: role may not
+    # see family members), and how many there are (shown to every role)
+    referred: list[dict] | None
+    referred_count: int
+    received_at: str
 
 
 @dataclass(frozen=True)
@@ -66,11 +75,30 @@ def _version_title(policy_id: str, version_id: str) -> str:
         return ""
 
 
+def _outcome_label(code: str) -> str:
+    return Outcome(code).label if code in Outcome.values else code
+
+
+def _with_labels(rules: list[dict]) -> list[dict]:
+    return [{**r, "outcome_label": _outcome_label(r.get("outcome", "")),
+             "offer_labels": r.get("offer_labels") or r.get("offers") or [],
+             "params_display": r.get("params_display") or []} for r in rules]
+
+
 def _view(user, e: Evaluation) -> EvaluationView:
     result = e.criteria or {}
-    members = None
+    members = referred = None
     if can(user, roles.PERSON_FAMILY):
         members = list(result.get("members") or [])
+        referred = [{**m, "relationship_label": Relationship(m["relationship"]).label
+                     if m.get("relationship") in Relationship.values else m.get("relationship", "")}
+                    for m in result.get("referred_members") or []]
+    outcomes = list(result.get("outcomes") or [])
+    if not outcomes and e.outcome != Outcome.UNKNOWN and result.get("rule_id"):
+        # evaluations stored before outcomes were recorded as a list
+        outcomes = [{"rule_id": result["rule_id"], "outcome": e.outcome, "label": result.get("label", ""),
+                     "offers": result.get("offers", []), "choice": result.get("choice", "")}]
+    received_at = result.get("received_at") or ""
     return EvaluationView(
         id=str(e.pk), policy_id=e.policy_id, version_id=e.version_id, reference_date=e.reference_date,
         outcome=e.outcome, outcome_label=Outcome(e.outcome).label if e.outcome in Outcome.values else e.outcome,
@@ -78,7 +106,21 @@ def _view(user, e: Evaluation) -> EvaluationView:
         result=result, version_title=_version_title(e.policy_id, e.version_id), members=members,
         # ages are worked out from birth dates, which are identity data
         members_evidence=can(user, roles.PERSON_IDENTITY),
+        outcomes=_with_labels(outcomes), possible=_with_labels(list(result.get("possible") or [])),
+        referred=referred, referred_count=int(result.get("dependants_referred") or 0),
+        received_at=received_at.replace("T", " ")[:16] if received_at else "",
     )
+
+
+def evaluation_view(user, evaluation: Evaluation | EvaluationView) -> EvaluationView | None:
+    """One stored evaluation as ``policies/_panel.html`` shows it (for the decision screens):
+    None for a role that neither evaluates nor decides; family members only for roles that
+    see them. The caller has already let the user open the case."""
+    if isinstance(evaluation, EvaluationView):
+        return evaluation
+    if evaluation is None or not may_see_eligibility(user):
+        return None
+    return _view(user, evaluation)
 
 
 def eligibility_panel(user, application: Application) -> EligibilityPanel | None:

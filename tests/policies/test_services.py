@@ -250,3 +250,36 @@ def test_policy_evaluate_command_explains(tmp_path):
     path.write_text("reference_date: 2013-01-20\nprincipal:\n  employment:\n    - {role: terp}\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"s.yaml: situation.principal.employment\[0\].role"):
         call_command("policy", "evaluate", str(path), "--policy", "nz-bamyan-2012", stdout=out)
+
+
+@pytest.mark.django_db
+def test_panel_included_with_an_evaluation_shows_parameters_and_members_referred(user_factory, rf):
+    """The decision screens include policies/_panel.html with one stored evaluation."""
+    from django.template.loader import render_to_string
+
+    app = make_application(end=dt.date(2009, 6, 30))
+    officer = decision_maker_for(app, user_factory)
+    ClaimedEmployment.objects.filter(application=app).update(verification_status="confirmed")
+    record_assessed_fact(application=app, actor=officer, field="wrote_to_minister", value=True)
+    ev = evaluate_application(application=app, actor=officer)
+    request = rf.get("/")
+    request.user = officer
+    html = render_to_string("policies/_panel.html", {"evaluation": ev}, request=request)
+    assert "Referral for discretion" in html
+    assert "Decided by" in html and "New Zealand Minister of Immigration" in html
+    assert "nz_immigration_minister" not in html  # labels, not codes
+    assert "Referred for discretion" in html and "Other family member (case by case)" in html
+    assert "Member 3 (Parent)" in html
+    assert "Evaluate now" not in html  # one evaluation, not the case page's panel
+
+    # a cash outcome shows its amount with the currency's symbol
+    mech = make_application(end=dt.date(2012, 10, 1))
+    ClaimedEmployment.objects.filter(application=mech).update(role="mechanic", verification_status="confirmed")
+    cash = evaluate_application(application=mech, actor=None)
+    assert cash.rule_id == "engineer_mechanic_payment"
+    html = render_to_string("policies/_panel.html", {"evaluation": cash}, request=request)
+    assert "NZ$10,000 (New Zealand dollars)" in html and "Cash assistance" in html
+
+    # a role that neither evaluates nor decides sees nothing
+    request.user = user_factory(roles.ANALYST)
+    assert "Eligibility" not in render_to_string("policies/_panel.html", {"evaluation": ev}, request=request)

@@ -40,6 +40,21 @@ def records(db, tmp_path):
     import_records(path=path, source_name="nzdf-prt-bamyan")
 
 
+def at_stage(case, status="assessment"):
+    type(case).objects.filter(pk=case.pk).update(status=status)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture(autouse=True)
+def _cases_at_assessment(request):
+    """Each role sees only the stages it works on: the cases wait at assessment, where a
+    decision maker evaluates them."""
+    if "cases" in request.fixturenames:
+        for case in request.getfixturevalue("cases").values():
+            at_stage(case)
+
+
 def detail_url(case) -> str:
     return reverse("applications:detail", args=[case.pk])
 
@@ -90,6 +105,7 @@ def test_unknown_is_shown_with_the_evidence_that_is_missing(staff, cases):
         members=[MemberIn(PersonIn(full_name="Qasim Nadiri", gender="male"), "principal"),
                  MemberIn(PersonIn(full_name="Sima Nadiri", gender="female"), "child")],
         claims=[ClaimIn(employer="NZDF", unit="PRT Bamyan", role="interpreter", location="Bamyan")]))
+    at_stage(case)
     _, client = staff[roles.DECISION_MAKER]
     client.post(evaluate_url(case))
     evaluation = Evaluation.objects.get(application=case)
@@ -150,6 +166,7 @@ def test_intake_officer_outside_the_team_is_refused_and_audited(staff, cases):
 def test_roles_that_neither_evaluate_nor_decide_see_no_panel(staff, cases):
     _, client = staff[roles.DECISION_MAKER]
     client.post(evaluate_url(cases["a"]))
+    at_stage(cases["a"], "approved")  # a stage the relocation coordinator works on
     _, coordinator = staff[roles.RELOCATION_COORDINATOR]
     html = coordinator.get(detail_url(cases["a"])).content.decode()
     assert "Claimed employment" in html and "Evaluate now" not in html and 'id="eligibility-h"' not in html
@@ -266,6 +283,7 @@ def test_a_case_no_version_covers_is_reported_on_the_panel_not_evaluated(staff, 
     case = application_create(team=Team.objects.get(name="team-a"), data=ApplicationIn(
         pathway="nz-bamyan-2012", received_on=dt.date(2011, 5, 1), channel="paper",
         members=[MemberIn(PersonIn(full_name="Early Applicant", gender="male"), "principal")], claims=[]))
+    at_stage(case)
     _, client = staff[roles.DECISION_MAKER]
     response = client.post(evaluate_url(case), follow=True)
     html = response.content.decode()

@@ -5,6 +5,7 @@ from django import template
 
 from resettle.applications.selectors import get_application
 from resettle.policies.reports import eligibility_panel as build_panel
+from resettle.policies.reports import evaluation_view as build_view
 from resettle.policies.reports import may_see_eligibility
 
 register = template.Library()
@@ -20,3 +21,13 @@ def eligibility_panel(context, case):
         panel = build_panel(user, get_application(user, case.id))
     return {"panel": panel, "case": case, "csrf_token": context.get("csrf_token"),
             "messages": context.get("messages")}
+
+
+@register.simple_tag(takes_context=True)
+def evaluation_view(context, evaluation):
+    """{% evaluation_view ev as e %}: a stored evaluation as the viewer's role may see it."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    return build_view(user, evaluation)
