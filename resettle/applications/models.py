@@ -124,6 +124,12 @@ class ClaimedEmployment(models.Model):
 
     class Meta:
         verbose_name_plural = "claimed employment"
+        constraints = [
+            # One HR record proves one person's service: two verifiers confirming it for two
+            # applications at once cannot both succeed, whatever code path writes.
+            models.UniqueConstraint(fields=["verified_record"], condition=models.Q(verification_status="confirmed"),
+                                    name="record_confirmed_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role} at {self.unit} ({self.application})"

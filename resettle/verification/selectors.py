@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
+from resettle.accounts.access import scope_cases
 from resettle.accounts.permissions import require
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application, ClaimedEmployment, VerificationStatus
@@ -27,7 +28,8 @@ def verifier_queue(*, user, include_done: bool = False):
                                                 probability__gte=DEFAULT_THRESHOLD).values("record")
     contested = (CandidateMatch.objects.filter(record__in=own_records, probability__gte=DEFAULT_THRESHOLD)
                  .exclude(application=OuterRef("pk")))
-    qs = Application.objects.annotate(
+    # The verifier's queue is the cases in the verifier's stages (resettle.accounts.access).
+    qs = scope_cases(user, Application.objects.all()).annotate(
         top_probability=Max("candidates__probability"),
         candidate_count=Count("candidates", filter=Q(candidates__probability__gte=DEFAULT_THRESHOLD)),
         waiting=Exists(unverified),
@@ -35,7 +37,7 @@ def verifier_queue(*, user, include_done: bool = False):
         possible_duplicate=Exists(DuplicateLink.objects.filter(application=OuterRef("pk"))),
     )
     if not include_done:
-        qs = qs.filter(waiting=True)
+        qs = qs.filter(waiting=True, status__in=["received", "verification", "reconsideration"])
     return qs.order_by("-top_probability", "received_on").prefetch_related("claimed_employment")
 
 

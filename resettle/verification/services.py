@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -173,24 +173,49 @@ class VerificationError(Exception):
     pass
 
 
+# Verification happens before a decision, or when a case is looked at again; never on a decided case.
+VERIFIABLE_STAGES = ("received", "verification", "assessment", "reconsideration")
+
+
 def verification_decide(*, actor, application: Application, record: EmploymentRecord | None, outcome: str,
-                        reason: str, claim: ClaimedEmployment | None = None) -> VerificationDecision:
+                        reason: str, claim: ClaimedEmployment | None = None,
+                        revision: bool = False) -> VerificationDecision:
     """A Defence Force verifier confirms or rejects that the applicant is the person in a record.
 
     A record already confirmed for another application cannot be confirmed again: a namesake or a
-    relative claiming a relative's service would otherwise take someone else's place."""
+    relative claiming a relative's service would otherwise take someone else's place (the database
+    refuses it too, so two verifiers at once cannot both succeed). A claim already decided is
+    changed only as an explicit revision with its reason, never silently overwritten; the same
+    decision sent twice (a double submit) records one."""
     # Checked before the transaction opens, so the audit entry of a refusal is not rolled back with it.
     require_case_access(actor, application, VERIFY)
-    with transaction.atomic():
-        return _decide(actor, application, record, outcome, reason, claim)
+    try:
+        with transaction.atomic():
+            return _decide(actor, application, record, outcome, reason, claim, revision)
+    except IntegrityError:
+        raise VerificationError("record already confirmed for another application; reject that confirmation first") from None
 
 
-def _decide(actor, application, record, outcome, reason, claim) -> VerificationDecision:
+def _decide(actor, application, record, outcome, reason, claim, revision) -> VerificationDecision:
     if outcome not in Outcome.values:
         raise VerificationError(f"outcome must be one of {', '.join(Outcome.values)}")
     if not reason.strip():
         raise VerificationError("give a reason: it is what a reviewer or the applicant's appeal will read")
+    fresh = Application.objects.select_for_update().get(pk=application.pk)
+    if fresh.status not in VERIFIABLE_STAGES:
+        raise VerificationError(f"the case is at stage '{fresh.get_status_display()}': employment is verified "
+                                "before a decision, or again in a reconsideration")
     claim = claim or application.claimed_employment.order_by("start_date").first()
+    if claim is not None:
+        claim = ClaimedEmployment.objects.select_for_update().get(pk=claim.pk)
+        same = (claim.verification_status == outcome
+                and (outcome == Outcome.REJECTED or claim.verified_record_id == getattr(record, "pk", None)))
+        if same:
+            raise VerificationError(f"already recorded: this claim is {claim.get_verification_status_display().lower()}"
+                                    " (nothing changed)")
+        if claim.verification_status != VerificationStatus.UNVERIFIED and not revision:
+            raise VerificationError(f"this claim is already {claim.get_verification_status_display().lower()}: "
+                                    "to change it, use Revise and give the reason")
     candidate = CandidateMatch.objects.filter(application=application, record=record).first() if record else None
     if outcome == Outcome.CONFIRMED:
         if record is None:
@@ -213,6 +238,7 @@ def _decide(actor, application, record, outcome, reason, claim) -> VerificationD
         claim.save(update_fields=["verification_status", "verified_record", "verified_on"])
     record_event(actor=actor, action=f"verification.{outcome}", target=application, reason=reason.strip(),
                  details={"record": str(record.pk) if record else None, "decision": str(decision.pk),
+                          "revision": revision,
                           "probability": round(candidate.probability, 4) if candidate else None})
     return decision
 

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_otp.decorators import otp_required
 
 from resettle.accounts.permissions import require
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application
+from resettle.applications.selectors import get_application
 from resettle.records.models import EmploymentRecord
 from resettle.verification import selectors, services
 from resettle.verification.forms import DecisionForm
@@ -23,35 +24,72 @@ def queue(request):
     return render(request, "verification/queue.html", {"page": page, "all": show_all})
 
 
+def _case(request, pk) -> Application:
+    # The same answer whether the case does not exist or is not the verifier's to see (403 both
+    # ways, audited), so probing ids learns nothing.
+    require(request.user, VERIFY, target=("applications.application", str(pk)))
+    return get_application(request.user, pk)
+
+
 @login_required
 @otp_required
 def case(request, pk):
-    application = get_object_or_404(Application, pk=pk)
-    if not application.candidates.exists():
-        # A new application: score it now rather than make the verifier wait for the worker.
-        require(request.user, VERIFY, target=application)
-        services.candidates_refresh(application=application)
+    application = _case(request, pk)
     view = selectors.verification_case(user=request.user, application=application)
-    return render(request, "verification/case.html", {"case": view, "form": DecisionForm()})
+    return render(request, "verification/case.html", {"case": view, "form": DecisionForm(),
+                                                      "scored": application.candidates.exists()})
+
+
+@login_required
+@otp_required
+@require_POST
+def score(request, pk):
+    """Score a new application now rather than wait for the worker (a write, so a POST)."""
+    application = _case(request, pk)
+    found = services.candidates_refresh(application=application)
+    messages.success(request, f"{len(found)} candidate record(s) found for {application.reference}.")
+    return redirect("verification:case", pk=pk)
 
 
 @login_required
 @otp_required
 @require_POST
 def decide(request, pk):
-    application = get_object_or_404(Application, pk=pk)
+    application = _case(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose confirm or reject and give a reason.")
+        messages.error(request, "Not recorded: choose confirm or reject and give a reason.")
         return redirect("verification:case", pk=pk)
-    record = get_object_or_404(EmploymentRecord, pk=form.cleaned_data["record"]) if form.cleaned_data["record"] else None
+    d = form.cleaned_data
+    record = EmploymentRecord.objects.filter(pk=d["record"]).first() if d["record"] else None
+    if d["record"] and record is None:
+        messages.error(request, "Not recorded: that record no longer exists.")
+        return redirect("verification:case", pk=pk)
+    claim = application.claimed_employment.filter(pk=d["claim"]).first() if d.get("claim") else None
     try:
         services.verification_decide(actor=request.user, application=application, record=record,
-                                     outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"])
+                                     outcome=d["outcome"], reason=d["reason"], claim=claim,
+                                     revision=d.get("revision") or False)
     except services.VerificationError as exc:
-        messages.error(request, str(exc))
-    except PermissionDenied:
-        raise
-    else:
-        messages.success(request, f"Decision recorded for {application.reference}.")
+        messages.error(request, f"Not recorded: {exc}")
+        return redirect("verification:case", pk=pk)
+    messages.success(request, f"Decision recorded for {application.reference}.")
+    _advance_when_verified(request, application)
     return redirect("verification:case", pk=pk)
+
+
+def _advance_when_verified(request, application) -> None:
+    """Verification joins the lifecycle: the last claim decided moves the case on to assessment."""
+    from resettle.casework.services import TransitionRefused, case_transition
+
+    application.refresh_from_db()
+    if application.status != "verification" or application.claimed_employment.filter(
+            verification_status="unverified").exists():
+        return
+    try:
+        case_transition(application=application, action="start_assessment", actor=request.user,
+                        reason="every claimed employment verified")
+    except (TransitionRefused, PermissionDenied) as exc:
+        messages.error(request, f"The case stays in verification: {exc}")
+    else:
+        messages.success(request, f"{application.reference}: every claim verified; the case moves on to assessment.")

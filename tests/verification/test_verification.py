@@ -195,13 +195,49 @@ def test_verifier_screens(records, user_factory, client):
     assert queue.status_code == 200 and application.reference in queue.content.decode()
     assert "Hussaini" not in queue.content.decode()  # the queue lists no names
     page = client.get(reverse("verification:case", args=[application.pk]))
-    body = page.content.decode()
-    assert page.status_code == 200 and "MOHD HUSAINI" in body and "row 2" in body
-    assert CandidateMatch.objects.filter(application=application).exists()  # scored on opening
-    response = client.post(reverse("verification:decide", args=[application.pk]),
-                           {"record": str(records["T-1"].pk), "outcome": "confirmed", "reason": "HR row 2"})
-    assert response.status_code == 302
+    assert page.status_code == 200 and "Score now" in page.content.decode()
+    assert not CandidateMatch.objects.filter(application=application).exists()  # a GET writes nothing
+    client.post(reverse("verification:score", args=[application.pk]))
+    body = client.get(reverse("verification:case", args=[application.pk])).content.decode()
+    assert "MOHD HUSAINI" in body and "row 2" in body
+    decide = reverse("verification:decide", args=[application.pk])
+    form = {"record": str(records["T-1"].pk), "outcome": "confirmed", "reason": "HR row 2"}
+    response = client.post(decide, form, follow=True)
+    assert "Decision recorded" in response.content.decode()
     assert application.claimed_employment.get().verification_status == "confirmed"
+    again = client.post(decide, form, follow=True)  # a double submit records one decision, and says so
+    assert "already recorded" in again.content.decode()
+    assert application.verification_decisions.count() == 1
+    silent = client.post(decide, {**form, "outcome": "rejected", "reason": "second thoughts"}, follow=True)
+    assert "use Revise" in silent.content.decode()
+    assert application.claimed_employment.get().verification_status == "confirmed"
+    revised = client.post(decide, {**form, "outcome": "rejected", "reason": "wrong brother", "revision": "true",
+                                   "claim": str(application.claimed_employment.get().pk)}, follow=True)
+    assert "Decision recorded" in revised.content.decode()
+    assert application.claimed_employment.get().verification_status == "rejected"
+    assert application.verification_decisions.count() == 2
+
+
+def test_a_missing_case_and_a_forbidden_case_answer_alike(records, user_factory, client):
+    import uuid
+
+    verifier = user_factory("df_verifier")
+    application = apply("Muhammad Hussaini", "Ghulam", "1982")
+    from resettle.applications.models import Application
+
+    Application.objects.filter(pk=application.pk).update(status="approved")  # not a verifier's stage
+    _verified_client(client, verifier)
+    assert client.get(reverse("verification:case", args=[application.pk])).status_code == 403
+    assert client.get(reverse("verification:case", args=[uuid.uuid4()])).status_code == 403
+
+
+def test_the_database_refuses_one_record_confirmed_for_two_applications(records, user_factory):
+    from django.db import IntegrityError, transaction
+
+    first, second = apply("Muhammad Hussaini", "Ghulam", "1982"), apply("Mohd Husaini", "Gholam", "1982")
+    first.claimed_employment.update(verification_status="confirmed", verified_record=records["T-1"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.claimed_employment.update(verification_status="confirmed", verified_record=records["T-1"])
 
 
 def test_other_roles_get_403_from_verifier_screens(records, user_factory, client):
