@@ -50,3 +50,33 @@ def decide(application, outcome: str, at: dt.datetime, proposer, confirmer, *, s
                                    evaluation=evaluation, policy_id="nz-afghan-2021", version_id="1",
                                    reasons="stated reasons", proposed_by=proposer, proposed_at=at,
                                    confirmed_by=confirmer, confirmed_at=at)
+
+
+def seed_small_world(proposer, confirmer) -> list[Application]:
+    """Six households carried to arrival on one flight, with every figure's rows: enough for
+    every chart to have bars (and no count below the threshold)."""
+    from resettle.relocation.models import Boarding, Flight, ManifestEntry, Milestone, Tranche, TrancheCase
+
+    tranche = Tranche.objects.create(name="Tranche seeded")
+    flight = Flight.objects.create(tranche=tranche, code="RNZAF 7001", date=dt.date(2021, 8, 26), origin="Kabul",
+                                   destination="Auckland", aircraft="C-130H", seats=40,
+                                   departed_at=when(2021, 8, 26), arrived_at=when(2021, 8, 27))
+    made = []
+    for i in range(6):
+        case = make_case(family=2, status="arrived")
+        for k, (a, b) in enumerate([("", "received"), ("received", "verification"), ("verification", "assessment"),
+                                    ("assessment", "decision_proposed"), ("decision_proposed", "approved"),
+                                    ("approved", "relocation"), ("relocation", "arrived")]):
+            move(case, a, b, when(2021, 8, 1 + 3 * k), days_before=None if not a else 2 + i + k)
+        decide(case, "approve", when(2021, 8, 13), proposer, confirmer)
+        household = TrancheCase.objects.create(tranche=tranche, application=case)
+        for m in case.members.all():
+            ManifestEntry.objects.create(flight=flight, tranche_case=household, member=m, boarding=Boarding.BOARDED,
+                                         arrived_at=when(2021, 8, 27))
+            Milestone.objects.create(application=case, member=m, kind="arrived", on=dt.date(2021, 8, 27))
+        made.append(case)
+    for i in range(5):
+        case = make_case(status="declined")
+        decide(case, "decline", when(2021, 9, 3), proposer, confirmer)
+        move(case, "declined", "reconsideration", when(2021, 9, 20 + i), days_before=17)
+    return made
