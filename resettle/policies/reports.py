@@ -21,7 +21,7 @@ from resettle.applications.models import Application, Relationship
 from resettle.audit.services import record_event
 
 from . import engine
-from .engine.simulate import Comparison, Estimate, SimulationResult, chart
+from .engine.simulate import FAMILY_COLUMNS, Comparison, Estimate, SimulationResult, chart
 from .models import Evaluation, Outcome
 from .selectors import evaluations_for, policy_summaries
 
@@ -198,7 +198,14 @@ def _estimate_rows(sim: dict) -> list[dict]:
 def _side(sim: dict) -> dict:
     labels = list(sim["counts"])
     counts = suppress_small({k: int(v) for k, v in sim["counts"].items()}, threshold=THRESHOLD)
+    family = []
+    if sim.get("family"):
+        cells = {(r["category"], k): int(r[k]) for r in sim["family"] for k in FAMILY_COLUMNS}
+        shown = _suppressed_grid(cells)
+        family = [{"category": r["category"], "cells": [shown[(r["category"], k)] for k in FAMILY_COLUMNS]}
+                  for r in sim["family"]]
     return {"policy": sim["policy"], "version": sim["version"], "reference_date": sim["reference_date"],
+            "family": family,
             "candidates": sim["candidates"] if sim["candidates"] >= THRESHOLD else None,
             "counts": [(label, counts[label]) for label in labels], "estimates": _estimate_rows(sim),
             "breakdowns": [_breakdown_table(rows, by, labels) for by, rows in sim["breakdowns"].items()],

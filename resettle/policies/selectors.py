@@ -79,7 +79,9 @@ def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list
         sizes.append(sum(m.relationship != Relationship.PRINCIPAL for m in app.members.all()))
         refs.append(app.reference)
     table = situations_table(situations)
-    table.extra = {"ids": refs}
+    # situations ride along so a simulation can count family members, those referred for
+    # discretion apart
+    table.extra = {"ids": refs, "situations": situations}
     return table, sizes
 
 

@@ -205,6 +205,11 @@ def test_simulation_keeps_records_and_applications_apart(tmp_path):
     assert out["results"]["records"]["counts"]["interpreter_package"] == 1
     # the application's claim is unverified: unknown, not an offer
     assert out["results"]["applications"]["counts"]["unknown"] == 1
+    # its family: spouse and child included, the parent referred for discretion, counted apart
+    assert out["results"]["applications"]["family"] == [
+        {"category": "unknown", "met": 2, "referred": 1, "unknown": 0, "not_met": 0}]
+    assert out["results"]["records"]["family"] == []
+    assert "referred" in out["text"]
     assert {r["population"] for r in out["rows"]} == {"records", "applications"}
     assert set(out["charts"]) == {"records", "applications"} and (tmp_path / "c-applications.svg").exists()
 

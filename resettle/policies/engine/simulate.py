@@ -17,7 +17,7 @@ import numpy as np
 
 from . import tri
 from .dates import MISSING, parse_date
-from .evaluate import assumed, criteria_values, select_outcomes
+from .evaluate import MEMBER_STATUS, assumed, criteria_values, evaluate_member, select_outcomes
 from .policy import Version
 from .table import Column, PeriodTable
 
@@ -202,6 +202,10 @@ class SimulationResult:
     breakdowns: dict[str, list[dict]]
     assumptions: dict[str, object]
     notes: list[str] = field(default_factory=list)
+    # applications only (records hold no family): per outcome category, family members
+    # included, referred for discretion (counted apart: a decision maker settles them),
+    # undecided (evidence missing) and not included
+    family: list[dict] = field(default_factory=list)
 
     def rows(self) -> list[dict]:
         """The summary table, one row per outcome rule (for the analysts' page)."""
@@ -266,6 +270,24 @@ def _breakdown(table: PeriodTable, outcomes: Outcomes, by: str) -> list[dict]:
     return rows
 
 
+FAMILY_COLUMNS = ("met", "referred", "unknown", "not_met")
+
+
+def family_counts(version: Version, outcomes: Outcomes, table: PeriodTable) -> list[dict]:
+    """Family members of each candidate with a known family (applications), by the
+    candidate's outcome category and the member's status under the version's categories."""
+    situations = table.extra.get("situations")
+    if not situations:
+        return []
+    grid = {label: dict.fromkeys(FAMILY_COLUMNS, 0) for label in outcomes.labels}
+    for i, situation in enumerate(situations):
+        row = grid[outcomes.labels[outcomes.category[i]]]
+        for m in situation.members:
+            status = evaluate_member(m, version.dependants, situation)[0]
+            row[MEMBER_STATUS[status]] += 1
+    return [{"category": label, **row} for label, row in grid.items() if any(row.values())]
+
+
 def simulate(
     version: Version,
     table: PeriodTable,
@@ -318,6 +340,7 @@ def simulate(
                      "take_up_prior": list(take_up_prior), "unknown_prior": list(unknown_prior),
                      "draws": draws, "interval": "90% (5th to 95th percentile)"},
         notes=[version.simulation_note] if version.simulation_note else [],
+        family=family_counts(version, outcomes, table),
     )
 
 
@@ -367,6 +390,11 @@ def format_simulation(result: SimulationResult) -> str:
         lines.append(f"  {by:<22}" + "".join(f"{x[:18]:>20}" for x in labels))
         for r in rows:
             lines.append(f"  {str(r[by])[:22]:<22}" + "".join(f"{r.get(x, 0):>20}" for x in labels))
+    if result.family:
+        lines += ["", "Family members (of applications; referred = case by case, for a decision maker):",
+                  f"  {'outcome':<28}{'included':>10}{'referred':>10}{'unknown':>10}{'not incl.':>10}"]
+        lines += [f"  {r['category']:<28}{r['met']:>10}{r['referred']:>10}{r['unknown']:>10}{r['not_met']:>10}"
+                  for r in result.family]
     lines += ["", f"Assumptions: {result.assumptions}"] + [f"Note: {n}" for n in result.notes]
     return "\n".join(lines)
 

@@ -8,15 +8,18 @@ from resettle.policies.selectors import policy_summaries
 
 
 class Command(BaseCommand):
-    help = ("Pathway policies: 'list' the policies and versions, 'check' policy files, "
-            "'test' run policy tests written as data (default: all of them), "
-            "'evaluate' a situation file (YAML, as in a policy test) under --policy and explain it.")
+    help = ("Pathway policies: 'list' the policies and versions, 'check' policy files (default: the "
+            "package's), 'test' run policy tests written as data (default: all of them; a test file "
+            "finds its policy beside it first, and a policy file given instead runs the tests beside "
+            "it, so a new pathway can be tried outside the package), 'evaluate' a situation file "
+            "(YAML, as in a policy test) under --policy ID[@VERSION] or a policy file, and explain it.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["list", "check", "test", "evaluate"])
         parser.add_argument("files", nargs="*",
                             help="Policy files (check), policy test files (test) or one situation file (evaluate).")
-        parser.add_argument("--policy", help="For evaluate: policy id, optionally @version.")
+        parser.add_argument("--policy", help="For evaluate: policy id, optionally @version, or a policy file "
+                                             "(path/to/pathway.yaml[@version]).")
 
     def handle(self, *args, action, files, policy=None, **opts):
         try:
@@ -51,7 +54,12 @@ class Command(BaseCommand):
         if len(files) != 1 or not spec:
             raise CommandError("usage: resettle policy evaluate SITUATION.yaml --policy ID[@VERSION]")
         try:
-            policy, version = engine.resolve(spec)
+            path, _, vid = spec.partition("@")
+            if path.endswith(".yaml"):
+                policy = engine.load_policy(path)
+                version = policy.version(vid) if vid else None
+            else:
+                policy, version = engine.resolve(spec)
             result = engine.evaluate(policy, load_yaml(files[0]), version)
         except (KeyError, LookupError) as exc:
             raise CommandError(f"{files[0]}: {exc.args[0] if exc.args else exc}") from None
