@@ -46,18 +46,21 @@ def approve(application: Application) -> Application:
 @pytest.fixture
 def make_case(team):
     """An approved case of `adults` adults and `infants` infants (born eight months before the flights)."""
-    def make(adults: int = 2, infants: int = 0, children: int = 0, approved: bool = True) -> Application:
+    def make(adults: int = 2, infants: int = 0, children: int = 0, approved: bool = True,
+             passports: bool = False) -> Application:
         n = next(_counter)
         infant_birth = (FLIGHT_DAY - dt.timedelta(days=240)).isoformat()
         child_birth = (FLIGHT_DAY - dt.timedelta(days=365 * 8)).isoformat()
         members = [MemberIn(PersonIn(full_name=f"Principal {n}", birth_date=parse_birth_date("1985-03-01"),
                                      gender="male", documents=[("passport", f"P{n:07d}")]), "principal")]
         members += [MemberIn(PersonIn(full_name=f"Adult {n}-{i}", birth_date=parse_birth_date("1988-01-01"),
-                                      gender="female"), "spouse" if i == 0 else "parent")
+                                      gender="female", documents=[("passport", f"Q{n:04d}{i:03d}")] if passports else []),
+                             "spouse" if i == 0 else "parent")
                     for i in range(adults - 1)]
         members += [MemberIn(PersonIn(full_name=f"Child {n}-{i}", birth_date=parse_birth_date(child_birth)), "child")
                     for i in range(children)]
-        members += [MemberIn(PersonIn(full_name=f"Infant {n}-{i}", birth_date=parse_birth_date(infant_birth)), "child")
+        members += [MemberIn(PersonIn(full_name=f"Infant {n}-{i}", birth_date=parse_birth_date(infant_birth),
+                                      documents=[("passport", f"I{n:04d}{i:03d}")] if passports else []), "child")
                     for i in range(infants)]
         application = application_create(team=team, data=ApplicationIn(
             pathway="nz-afghan-2021", received_on=dt.date(2021, 9, 1), members=members))
