@@ -69,6 +69,8 @@ RELATIONSHIPS = {
 }
 GENDERS = {"female": _("Female"), "male": _("Male"), "other": pgettext_lazy("gender", "Other")}
 CALENDARS = {"solar_hijri": _("Solar Hijri (e.g. 1361)"), "gregorian": _("Gregorian (e.g. 1982)")}
+# On the summary, after a date: just the calendar's name.
+CALENDAR_NAMES = {"solar_hijri": _("Solar Hijri"), "gregorian": _("Gregorian")}
 YES_NO = {"yes": _("Yes"), "no": _("No")}
 
 
@@ -85,5 +87,5 @@ def label(kind: str, code: str):
         return ""
     if kind in KINDS:
         return KINDS[kind].get(code, OTHER)
-    table = {"relationship": RELATIONSHIPS, "gender": GENDERS, "calendar": CALENDARS, "yes_no": YES_NO}[kind]
+    table = {"relationship": RELATIONSHIPS, "gender": GENDERS, "calendar": CALENDAR_NAMES, "yes_no": YES_NO}[kind]
     return table.get(code, "")

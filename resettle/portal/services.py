@@ -158,7 +158,9 @@ def draft_submit(*, draft: Draft) -> Draft:
             case_create(draft=draft)
         except Exception as exc:  # the submission is safe; a retry creates the case
             Draft.objects.filter(pk=draft.pk).update(failure=type(exc).__name__[:200])
-            log.exception("portal: creating the case for draft %s failed; stored for retry", draft.pk)
+            # The type only: a message or traceback could carry what the applicant typed.
+            log.error("portal: creating the case for draft %s failed (%s); stored for retry", draft.pk,
+                      type(exc).__name__)
         draft.refresh_from_db()
     return draft
 
@@ -205,8 +207,11 @@ def application_in(draft: Draft) -> ApplicationIn:
         start, end = claim_dates(e)
         claims.append(ClaimIn(employer=e.get("employer", ""), unit=e.get("unit", ""), role=e.get("role", ""),
                               location=e.get("location", ""), start_date=start, end_date=end))
+    # The case keeps the applicant's reference when applications accept one (asked of the lead);
+    # until then the case has its own, shown to the applicant on the status page as well.
+    same_reference = {"reference": draft.reference} if "reference" in ApplicationIn.__dataclass_fields__ else {}
     return ApplicationIn(pathway=PATHWAY, received_on=timezone.localdate(draft.submitted_at), members=members,
-                         claims=claims, channel="web", external_id=f"portal:{draft.reference}")
+                         claims=claims, channel="web", external_id=f"portal:{draft.reference}", **same_reference)
 
 
 @transaction.atomic
@@ -240,6 +245,6 @@ def submissions_retry() -> int:
         try:
             case_create(draft=draft)
             done += 1
-        except Exception:
-            log.exception("portal: retry for draft %s failed", draft.pk)
+        except Exception as exc:
+            log.error("portal: retry for draft %s failed (%s)", draft.pk, type(exc).__name__)
     return done

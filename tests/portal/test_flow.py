@@ -63,20 +63,21 @@ def test_a_second_submit_creates_no_second_case(applicant):
     assert Application.objects.filter(channel="web").count() == 1
 
 
-def test_submission_is_stored_before_case_creation_and_retried(applicant, monkeypatch):
+def test_submission_is_stored_before_case_creation_and_retried(applicant, monkeypatch, caplog):
     from resettle.portal import services
 
     start(applicant)
     fill(applicant)
 
     def broken(**kwargs):
-        raise RuntimeError("database hiccup")
+        raise RuntimeError(f"cannot store {PRINCIPAL['full_name']}")  # an error that quotes the data
 
     monkeypatch.setattr(services, "application_create", broken)
     response = submit(applicant)
     assert response.status_code == 302  # the applicant is told it was received, not shown an error
     draft = Draft.objects.get()
     assert draft.submitted_at is not None and draft.application is None and draft.failure == "RuntimeError"
+    assert "RuntimeError" in caplog.text and PRINCIPAL["full_name"] not in caplog.text
     assert "registering it" in applicant.get("/apply/case/").content.decode()
     monkeypatch.undo()
     assert services.submissions_retry() == 1
