@@ -25,7 +25,7 @@ run: install
 	$(PY) -m resettle db_worker & echo $$! > data/worker.pid
 	@echo "Applicant portal (public, no sign-in): http://$(HOST)/apply/"
 	trap 'kill $$(cat data/worker.pid) 2>/dev/null' EXIT INT TERM; \
-	  RESETTLE_SECURE_COOKIES=0 $(PY) -m resettle runserver --insecure $(HOST)
+	  RESETTLE_SECURE_COOKIES=0 RESETTLE_PORTAL_TEAM=demo-bamyan $(PY) -m resettle runserver --insecure $(HOST)
 
 test: install system-deps
 	scripts/test.sh
