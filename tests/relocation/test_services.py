@@ -223,3 +223,18 @@ def test_the_crew_export_carries_only_what_the_crew_needs_and_is_audited(coordin
         assert secret not in text
     event = AuditEvent.objects.get(action="relocation.manifest_exported")
     assert event.reason == "for the crew" and event.details["people"] == 6
+
+
+def test_the_plan_tranche_command_plans_as_a_named_coordinator(coordinator, flown):
+    from django.core.management import CommandError, call_command
+
+    flight, _, _ = flown
+    out = io.StringIO()
+    call_command("plan_tranche", "Tranche 1", "--as", "coordinator", "--reasons", stdout=out)
+    text = out.getvalue()
+    assert "Tranche 1: optimal, proven optimal" in text
+    assert f"{flight.code} {flight.date}: 5/20 seats, 1 lap infants, 2 households" in text
+    with pytest.raises(CommandError, match="no tranche named 'Nope'"):
+        call_command("plan_tranche", "Nope", "--as", "coordinator")
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("plan_tranche", "Tranche 1", "--as", "ghost")
