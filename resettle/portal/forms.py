@@ -195,3 +195,4 @@ class ChangeForm(forms.Form):
 TOO_MANY_MEMBERS = _("You cannot add more family members here. Tell us about the others later.")
 REFUSED = _("This could not be accepted. The question may be closed already; reload the page and try again.")
 FILE_REFUSED = _("This file could not be accepted. Send a PDF, JPEG or PNG file of up to 5 MB.")
+TOO_MANY_FILES = _("You have sent many files today. Please send the rest tomorrow.")

@@ -19,6 +19,8 @@ FAILURES_PER_ADDRESS = 20
 FAILURES_PER_REFERENCE = 5
 # New applications started per address per day: families and internet cafés share addresses.
 STARTS_PER_ADDRESS = 20
+# Files sent to one case per day (answers and documents): enough for a family's papers, not a flood.
+UPLOADS_PER_CASE = 30
 
 
 class RateLimited(Exception):

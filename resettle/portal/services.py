@@ -36,6 +36,9 @@ PATHWAY = os.environ.get("RESETTLE_PORTAL_PATHWAY", "nz-afghan-2021")
 # The team whose caseworkers see portal cases in their intake queue.
 TEAM = os.environ.get("RESETTLE_PORTAL_TEAM", "portal-intake")
 
+# Unsubmitted drafts hold identifying data for nobody's use after this long: deleted.
+DRAFT_DAYS = int(os.environ.get("RESETTLE_PORTAL_DRAFT_DAYS", "180"))
+
 # Compared against when the reference is unknown, so a miss costs the same time as a hit.
 _DUMMY_HASH = None
 
@@ -248,3 +251,15 @@ def submissions_retry() -> int:
         except Exception as exc:
             log.error("portal: retry for draft %s failed (%s)", draft.pk, type(exc).__name__)
     return done
+
+
+@transaction.atomic
+def drafts_expire(*, days: int = DRAFT_DAYS) -> int:
+    """Delete applications started and never submitted, untouched for `days` days."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    stale = Draft.objects.filter(submitted_at__isnull=True, updated_at__lt=cutoff)
+    count = stale.count()
+    if count:
+        stale.delete()
+        record_event(actor=None, action="portal.drafts_expired", details={"count": count, "days": days})
+    return count

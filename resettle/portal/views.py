@@ -9,6 +9,7 @@ import functools
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from resettle.portal import casework_bridge, forms, ratelimit, selectors, services
@@ -67,6 +68,7 @@ def _progress(step: str) -> dict:
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 def start(request):
@@ -85,6 +87,7 @@ def start(request):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 def resume(request):
@@ -106,6 +109,7 @@ def resume(request):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["POST"])
 @body_limit(FORM_BYTES)
 def leave(request):
@@ -126,6 +130,7 @@ def _step(request, draft, *, form_class, section, step, next_step, template, ini
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -136,6 +141,7 @@ def principal(request, draft):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -146,6 +152,7 @@ def employment(request, draft):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -178,6 +185,7 @@ def family(request, draft):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET", "POST"])
 @body_limit(FORM_BYTES)
 @with_draft
@@ -205,6 +213,7 @@ def _status_page(request, draft, *, answer=None, document=None, change=None, don
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["GET"])
 @with_draft
 def status(request, draft):
@@ -230,13 +239,22 @@ def _after(request, draft, done: str):
     return redirect("portal:status")
 
 
+def _uploads_left(draft) -> bool:
+    return not ratelimit.over("upload", str(draft.pk), ratelimit.UPLOADS_PER_CASE)
+
+
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["POST"])
 @body_limit(UPLOAD_BYTES)
 @_case_action
 def answer(request, draft):
     form = forms.AnswerForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data.get("upload") and not _uploads_left(draft):
+        form.add_error("upload", forms.TOO_MANY_FILES)
     if form.is_valid():
+        if form.cleaned_data.get("upload"):
+            ratelimit.hit("upload", str(draft.pk))
         files = [form.cleaned_data["upload"]] if form.cleaned_data.get("upload") else []
         try:
             casework_bridge.answer(application=draft.application, request_id=form.cleaned_data["request_id"],
@@ -248,12 +266,16 @@ def answer(request, draft):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["POST"])
 @body_limit(UPLOAD_BYTES)
 @_case_action
 def document(request, draft):
     form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid() and not _uploads_left(draft):
+        form.add_error("upload", forms.TOO_MANY_FILES)
     if form.is_valid():
+        ratelimit.hit("upload", str(draft.pk))
         try:
             casework_bridge.upload(application=draft.application, upload=form.cleaned_data["upload"],
                                    kind=form.cleaned_data["kind"])
@@ -264,6 +286,7 @@ def document(request, draft):
 
 
 @login_not_required
+@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
 @require_http_methods(["POST"])
 @body_limit(FORM_BYTES)
 @_case_action

@@ -148,3 +148,10 @@ def test_unknown_or_foreign_drafts_cannot_be_reached_without_the_secret(applican
     for url in ("/apply/you/", "/apply/check/", "/apply/case/"):
         response = stranger.get(url)
         assert response.status_code == 302 and response["Location"] == "/apply/continue/"
+
+
+def test_portal_pages_are_never_cached(applicant):
+    start(applicant)
+    fill(applicant)
+    for url in ("/apply/", "/apply/you/", "/apply/check/"):
+        assert "no-store" in applicant.get(url)["Cache-Control"]

@@ -89,3 +89,16 @@ def test_a_change_of_circumstances_lands_for_a_caseworker(submitted):
     assert response.status_code == 302
     change = application.circumstance_changes.get()
     assert change.kind == "birth" and change.reported_via == "portal" and change.effective_on == dt.date(2026, 4, 30)
+
+
+def test_files_per_case_per_day_are_limited(submitted, monkeypatch):
+    from resettle.portal import ratelimit
+
+    client, application, _ = submitted
+    monkeypatch.setattr(ratelimit, "UPLOADS_PER_CASE", 2)
+    for _ in range(2):
+        assert client.post("/apply/case/document/", {"kind": "other",
+                                                     "upload": SimpleUploadedFile("t.png", PNG)}).status_code == 302
+    third = client.post("/apply/case/document/", {"kind": "other", "upload": SimpleUploadedFile("t.png", PNG)})
+    assert third.status_code == 400 and "many files today" in third.content.decode()
+    assert application.documents.count() == 2

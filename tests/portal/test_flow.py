@@ -102,3 +102,20 @@ def test_review_shows_labels_never_codes(applicant):
     for code in ("nz_prt_bamyan", "nzdf", "solar_hijri", ">spouse<", ">interpreter<"):
         assert code not in page
     assert f'<bdi dir="auto">{PRINCIPAL["full_name"]}</bdi>' in page
+
+
+def test_housekeeping_deletes_old_unsubmitted_drafts_only(applicant):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    start(applicant)
+    fill(applicant)
+    submit(applicant)
+    old, _ = __import__("resettle.portal.services", fromlist=["draft_start"]).draft_start(address="x")
+    Draft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=181))
+    Draft.objects.filter(submitted_at__isnull=False).update(updated_at=timezone.now() - dt.timedelta(days=400))
+    call_command("portal_housekeeping")
+    assert not Draft.objects.filter(pk=old.pk).exists()
+    assert Draft.objects.filter(submitted_at__isnull=False).count() == 1
