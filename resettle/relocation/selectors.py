@@ -191,7 +191,7 @@ def tranches(user):
     return Tranche.objects.select_related("arrival_point", "reception_centre").prefetch_related("flights")
 
 
-def joinable_cases(user, tranche: Tranche):
+def joinable_cases(user, tranche: Tranche | None = None):
     """Approved cases the coordinator may reach that are in no open tranche."""
     require(user, roles.RELOCATION_MANAGE, target=tranche)
     busy = TrancheCase.objects.filter(tranche__closed=False).values("application_id")

@@ -280,8 +280,10 @@ def tranche_plan(*, actor, tranche: Tranche, method: str = "highs", time_limit: 
     _manage(actor, target=tranche)
     with transaction.atomic():
         _open(tranche)
-        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
-        return _plan(actor, tranche, method, time_limit)
+        locked = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        result = _plan(actor, locked, method, time_limit)
+    tranche.refresh_from_db()
+    return result
 
 
 def _plan(actor, tranche, method, time_limit) -> planner.Plan:
