@@ -165,3 +165,78 @@ def test_merge_keys_may_be_overridden_but_not_repeated(tmp_path):
     assert p.versions[1].criteria["terp"].conditions[0].allowed == frozenset({"driver"})
     e = error(tmp_path, text.replace("        role: [driver]\n", "        role: [driver]\n        role: [cook]\n", 1))
     assert "duplicate key 'role'" in e.reason
+
+
+# --- the second step's constructs ------------------------------------------------------------
+
+def test_a_policy_declares_its_own_vocabulary_and_may_not_redefine_the_shared(tmp_path):
+    own = "vocabulary:\n  employers:\n    adf: {label: Australian Defence Force, government: au}\n" + GOOD.replace(
+        "role: [interpreter]", "employer: [adf]", 1)
+    p = load(tmp_path, own)
+    assert p.vocabulary.label("employers", "adf") == "Australian Defence Force"
+    e = error(tmp_path, "vocabulary:\n  employers:\n    nzdf: {label: Mine}\n" + GOOD)
+    assert e.line == 3 and "already declared in the shared vocabulary" in e.reason
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "employer: [adf]", 1))
+    assert "unknown employer 'adf'" in e.reason and "vocabulary" in e.reason
+
+
+def test_selecting_employers_by_attribute(tmp_path):
+    p = load(tmp_path, GOOD.replace("role: [interpreter]", "employer: {contractor_of: us}", 1))
+    cond = p.versions[0].criteria["terp"].conditions[0]
+    assert "us_government_contractor" in cond.allowed and "isaf_contractor" not in cond.allowed
+    assert cond.undetermined == frozenset({"contractor"})  # whose contractor is not recorded
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "employer: {colour: red}", 1))
+    assert e.line == 11 and "unknown attribute 'colour'" in e.reason
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "employer: {contractor_of: mars}", 1))
+    assert "contractor_of 'mars'" in e.reason
+
+
+def test_facts_must_be_declared_and_values_fit(tmp_path):
+    crit = "        role: [interpreter]\n      wrote:\n        type: attribute\n        field: wrote_to_minister\n        equals: true\n"
+    text = GOOD.replace("        role: [interpreter]\n", crit, 1).replace("when: terp", "when: [terp, wrote]", 1)
+    e = error(tmp_path, text)
+    assert e.line == 14 and "fact 'wrote_to_minister', which is not declared" in e.reason
+    declared = "vocabulary:\n  facts:\n    wrote_to_minister: {label: Wrote to the Minister}\n" + text
+    assert load(tmp_path, declared).versions[0].criteria["wrote"].field_name == "wrote_to_minister"
+    e = error(tmp_path, declared.replace("equals: true", "equals: maybe", 1))
+    assert "true or false" in e.reason
+
+
+def test_outcome_parameters(tmp_path):
+    text = GOOD.replace("        offers: [resettlement]\n", "        offers: [cash_assistance]\n"
+                        "        params: {amount: 10000, currency: NZD}\n", 1)
+    rule = load(tmp_path, text).versions[0].rules[0]
+    assert rule.params == {"amount": 10000, "currency": "NZD"}
+    e = error(tmp_path, text.replace("currency: NZD", "currency: XXX", 1))
+    assert e.line == 17 and "unknown currency 'XXX'" in e.reason
+    e = error(tmp_path, text.replace(", currency: NZD", "", 1))
+    assert "without a currency" in e.reason
+    e = error(tmp_path, text.replace("amount: 10000", "amount: -5", 1))
+    assert "positive number" in e.reason
+    e = error(tmp_path, text.replace("amount: 10000, currency: NZD", "decided_by: the_king", 1))
+    assert "unknown decided_by 'the_king'" in e.reason
+
+
+def test_deadlines_and_dates(tmp_path):
+    closes = "    closes:\n      before: 2020-06-30T23:59:00\n      label: Closed\n"
+    text = GOOD.replace("    criteria:\n", closes + "    criteria:\n", 1)
+    e = error(tmp_path, text)
+    assert e.line == 9 and "has no zone" in e.reason
+    p = load(tmp_path, text.replace("T23:59:00", "T23:59:00+12:00", 1))
+    assert [r.id for r in p.versions[0].rules] == ["applications_closed", "offer"]
+    e = error(tmp_path, GOOD.replace("role: [interpreter]", "role: [interpreter]\n        employed_on: petition_filled - 1 year", 1))
+    assert "unknown date 'petition_filled'" in e.reason
+    e = error(tmp_path, "timezone: Mars/Olympus\n" + GOOD)
+    assert e.line == 1 and "unknown time zone" in e.reason
+
+
+def test_dependant_categories_for_discretion(tmp_path):
+    deps = ("    dependants:\n      categories:\n        - {id: other, relationship: [parent], discretion: true,"
+            " decided_by: nz_immigration_minister}\n")
+    p = load(tmp_path, GOOD.replace("  - id: v2\n", deps + "  - id: v2\n", 1))
+    cat = p.versions[0].dependants[0]
+    assert cat.discretion and cat.decided_by == "nz_immigration_minister"
+    e = error(tmp_path, GOOD.replace("  - id: v2\n", deps.replace("discretion: true,", "") + "  - id: v2\n", 1))
+    assert "only goes with discretion" in e.reason
+    e = error(tmp_path, GOOD.replace("  - id: v2\n", deps.replace("[parent]", "[parent], age_on: filed") + "  - id: v2\n", 1))
+    assert "unknown date 'filed'" in e.reason

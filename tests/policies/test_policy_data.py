@@ -10,7 +10,7 @@ CASES = [(path, line, case, pid) for path in policy_test_paths() for line, case,
 
 def test_shipped_policies_load_and_cite_sources():
     policies = {p.id: p for p in all_policies()}
-    assert {"nz-bamyan-2012", "nz-afghan-2021", "uk-arap"} <= set(policies)
+    assert {"nz-bamyan-2012", "nz-afghan-2021", "uk-arap", "us-siv", "au-lee"} <= set(policies)
     for p in policies.values():
         for v in p.versions:
             assert v.sources and all(s.url or s.title for s in v.sources)
