@@ -34,6 +34,25 @@ _CLAIM_COLUMNS = ("claimed_employer", "claimed_role", "claimed_unit", "claimed_l
                   "claimed_end")
 
 
+def column_limits() -> dict[str, int]:
+    """Each column's limit in characters, from the model field it is stored in, so a cell too
+    long is refused with file:row:column on SQLite exactly as on PostgreSQL (which alone would
+    refuse it, mid-transaction). Columns stored sealed have the reader's default limit."""
+    from resettle.applications.models import ClaimedEmployment, Member
+
+    def length(model, name: str) -> int:
+        return model._meta.get_field(name).max_length
+
+    return {
+        "application_id": length(Application, "external_id"), "pathway": length(Application, "pathway"),
+        "channel": length(Application, "channel"), "relationship": length(Member, "relationship"),
+        "marital_status": length(Member, "marital_status"),
+        "claimed_employer": length(ClaimedEmployment, "raw_employer"),
+        "claimed_role": length(ClaimedEmployment, "raw_role"), "claimed_unit": length(ClaimedEmployment, "raw_unit"),
+        "claimed_location": length(ClaimedEmployment, "raw_location"),
+    }
+
+
 def _parse_member(label: str, number: int, row: dict[str, str], bad) -> MemberIn | None:
     relationship = row.get("relationship", "").strip().lower()
     if relationship not in Relationship.values:
@@ -125,7 +144,7 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
     case go through casework, where they are versioned and audited one by one.
     """
     table = read_table(path, required=APPLICATION_COLUMNS_REQUIRED, optional=APPLICATION_COLUMNS_OPTIONAL,
-                       encoding=encoding, mapping=mapping)
+                       encoding=encoding, mapping=mapping, limits=column_limits())
     problems: list[Problem] = []
 
     def bad(number: int, column: str, message: str) -> None:

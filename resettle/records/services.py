@@ -120,8 +120,11 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
     every problem listed as file:row:column. Re-importing the same file changes nothing, and a
     corrected file updates only the rows whose content changed.
     """
+    field = EmploymentRecord._meta.get_field
+    limits = {"record_id": field("source_record_id").max_length, "role": field("raw_role").max_length,
+              "unit": field("raw_unit").max_length, "location": field("raw_location").max_length}
     table = read_table(path, required=RECORD_COLUMNS_REQUIRED, optional=RECORD_COLUMNS_OPTIONAL,
-                       encoding=encoding, mapping=mapping)
+                       encoding=encoding, mapping=mapping, limits=limits)
     existing_source = RecordSource.objects.filter(name=source_name).first()
     default_employer = (existing_source.employer if existing_source
                         else employer or infer_employer(source_name))
