@@ -24,8 +24,8 @@ class RequireVerifiedMiddleware:
         name = match.view_name if match else ""
         if name in OPEN_URL_NAMES or request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
-        if getattr(view_func, "login_required", True) is False:
-            return None  # marked with Django's @login_not_required: the public applicant portal
+        if match and match.app_name == "portal":
+            return None  # the public applicant portal (resettle/portal): applicants have no account
         if request.path.startswith("/api/"):
             return None  # the API answers 403 itself (resettle.applications.api.IsVerified), not a redirect
         user = request.user

@@ -155,3 +155,11 @@ def test_portal_pages_are_never_cached(applicant):
     fill(applicant)
     for url in ("/apply/", "/apply/you/", "/apply/check/"):
         assert "no-store" in applicant.get(url)["Cache-Control"]
+
+
+def test_only_the_portal_is_open_without_a_staff_sign_in(db):
+    anonymous = Client()
+    assert anonymous.get("/apply/").status_code == 200
+    for url in ("/cases/", "/admin/login/", "/admin/", "/verification/"):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
