@@ -19,6 +19,7 @@ import argparse
 import os
 import random
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -82,8 +83,14 @@ def run_case(name, n_households, n_flights, days, time_limit, target, seed=7):
     flights, households, links, infants = generate(n_households, n_flights, days, seed)
     seats = sum(f.seats for f in flights)
     people = sum(h.seats + h.lap_infants for h in households)
-    ours = plan(flights, households, links=links, time_limit=time_limit, target_gap=target / 10)
+    cpu = time.process_time()
+    # The optimiser gets 80% of the budget: the machine is shared, and a load spike must not push
+    # the wall time over the target. It stops early once proven within a tenth of the target gap.
+    ours = plan(flights, households, links=links, time_limit=0.8 * time_limit, target_gap=target / 10)
+    ours.cpu = time.process_time() - cpu
+    cpu = time.process_time()
     peer = plan_greedy(flights, households, links=links)
+    peer.cpu = time.process_time() - cpu
     assert ours.status != "infeasible", ours.problems
     return dict(name=name, households=n_households, flights=n_flights, seats=seats, people=people, infants=infants,
                 links=len(links), time_limit=time_limit, target=target, ours=ours, peer=peer,
@@ -111,7 +118,7 @@ def main() -> None:
         "together, capacity, ready dates, links, pins, holds). Synthetic households of 1-12 people "
         "(infants under two on a lap), 25% ready only from a later date, 2% linked in pairs, 0.5% pinned, "
         "1% held, 1% allowed to split; flights of 90-300 seats.", "",
-        "| case | households (people, lap infants) | flights (seats) | planner | time | status | gap | "
+        "| case | households (people, lap infants) | flights (seats) | planner | wall time (CPU) | status | gap | "
         "households flown | priority flown | seats filled | people flown |",
         "|---|---|---|---|---:|---|---:|---:|---:|---:|---:|",
     ]
@@ -121,7 +128,7 @@ def main() -> None:
             gap = "-" if p.gap is None else f"{p.gap:.4%}"
             lines.append(
                 f"| {r['name']} | {r['households']:,} ({r['people']:,}, {r['infants']:,}) | {r['flights']} ({r['seats']:,}) | "
-                f"{'ours (HiGHS)' if p.method == 'highs' else 'greedy peer'} | {p.seconds:.2f} s | {p.status} | {gap} | "
+                f"{'ours (HiGHS)' if p.method == 'highs' else 'greedy peer'} | {p.seconds:.2f} s ({p.cpu:.2f} s) | {p.status} | {gap} | "
                 f"{p.households_flown:,} | {p.objective:,.1f} | {p.seats_filled:,} ({p.seats_filled / r['seats']:.1%}) | "
                 f"{p.people_flown:,} |")
         ours, peer = r["ours"], r["peer"]
@@ -138,7 +145,12 @@ def main() -> None:
               "What the figures mean: the optimiser maximises the priority of the households flown, so it flies more, "
               "smaller and higher-priority families where the greedy peer seats the largest first; both fill nearly "
               "every seat, since households are small beside a flight. The gap is the optimiser's own proof: the "
-              "best possible priority is at most the bound HiGHS reports, whatever plan anyone finds.", ""]
+              "best possible priority is at most the bound HiGHS reports, whatever plan anyone finds. How: the LP "
+              "relaxation of the class model (households of one size and first flight counted per flight) gives the "
+              "bound, its counts rounded down and topped up by priority give the plan; branch and bound runs only "
+              "while the gap is above a tenth of the target, within 80% of the time budget. Wall time is what a "
+              "coordinator waits on this shared machine; CPU time is the work itself (the load average above "
+              "explains the difference).", ""]
     out = REPO / "docs" / "benchmarks" / "relocation.md"
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

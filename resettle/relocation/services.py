@@ -454,20 +454,33 @@ CREW_COLUMNS = ["flight", "date", "group", "passenger", "name", "gender", "age_b
 
 
 @transaction.atomic
-def manifest_export(*, actor, flight: Flight, reason: str) -> tuple[str, bytes]:
-    """The crew's manifest as CSV: names, family groups, who sits on a lap. Nothing else: no
-    case references, documents, birth dates or contact details. Every export is audited."""
+def manifest_export(*, actor, flight: Flight, reason: str, fmt: str = "csv") -> tuple[str, str, bytes]:
+    """The crew's manifest as CSV or PDF: names, family groups, who sits on a lap. Nothing else:
+    no case references, documents, birth dates or contact details. Every export is audited.
+    Returns (file name, content type, body)."""
     _manage(actor, target=flight)
     require(actor, roles.PERSON_IDENTITY, target=flight)
+    if fmt not in ("csv", "pdf"):
+        raise RelocationError(f"Unknown export format {fmt!r}: csv or pdf.")
     if not reason.strip():
         raise RelocationError("Say why the manifest is exported (e.g. 'for the crew of RNZAF 7001').")
     rows = selectors.crew_rows(flight)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CREW_COLUMNS)
-    for row in rows:
-        writer.writerow([row[c] for c in CREW_COLUMNS])
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CREW_COLUMNS)
+        for row in rows:
+            writer.writerow([row[c] for c in CREW_COLUMNS])
+        body, content_type = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        from django.template.loader import render_to_string
+        from weasyprint import HTML  # imported here: it loads Pango, which only the PDF needs
+
+        html = render_to_string("relocation/manifest_pdf.html", {
+            "flight": flight, "rows": rows, "seated": sum(1 for r in rows if r["seat"] == "seat"),
+            "infants": sum(1 for r in rows if r["seat"] == "lap")})
+        body, content_type = HTML(string=html).write_pdf(), "application/pdf"
     record_event(actor=actor, action="relocation.manifest_exported", target=flight, reason=reason,
-                 details={"people": len(rows), "columns": CREW_COLUMNS, "format": "csv"})
-    filename = f"manifest-{flight.code.replace(' ', '-')}-{flight.date.isoformat()}.csv"
-    return filename, out.getvalue().encode("utf-8")
+                 details={"people": len(rows), "columns": CREW_COLUMNS, "format": fmt})
+    filename = f"manifest-{flight.code.replace(' ', '-')}-{flight.date.isoformat()}.{fmt}"
+    return filename, content_type, body

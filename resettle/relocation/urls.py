@@ -20,7 +20,7 @@ urlpatterns = [
     path("flights/<uuid:pk>/boarding/<uuid:entry>", views.boarding, name="boarding"),
     path("flights/<uuid:pk>/depart", views.depart, name="depart"),
     path("flights/<uuid:pk>/arrive", views.arrive, name="arrive"),
-    path("flights/<uuid:pk>/export.csv", views.export, name="export"),
+    path("flights/<uuid:pk>/export", views.export, name="export"),
     path("cases/<uuid:pk>/journey", views.journey, name="journey"),
     path("cases/<uuid:pk>/journey/<uuid:member>", views.milestone, name="milestone"),
 ]

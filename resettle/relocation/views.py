@@ -263,8 +263,10 @@ def export(request, pk):
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         raise services.RelocationError("Say why the manifest is exported.")
-    filename, body = services.manifest_export(actor=request.user, flight=flight, reason=form.cleaned_data["reason"])
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    fmt = "pdf" if request.POST.get("format") == "pdf" else "csv"
+    filename, content_type, body = services.manifest_export(actor=request.user, flight=flight,
+                                                            reason=form.cleaned_data["reason"], fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -212,7 +212,7 @@ def test_the_crew_export_carries_only_what_the_crew_needs_and_is_audited(coordin
     flight, apps, _ = flown
     with pytest.raises(services.RelocationError):
         services.manifest_export(actor=coordinator, flight=flight, reason=" ")
-    filename, body = services.manifest_export(actor=coordinator, flight=flight, reason="for the crew")
+    filename, content_type, body = services.manifest_export(actor=coordinator, flight=flight, reason="for the crew")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     assert filename.endswith(".csv") and len(rows) == 6
     assert list(rows[0]) == services.CREW_COLUMNS
@@ -238,3 +238,14 @@ def test_the_plan_tranche_command_plans_as_a_named_coordinator(coordinator, flow
         call_command("plan_tranche", "Nope", "--as", "coordinator")
     with pytest.raises(CommandError, match="no active user"):
         call_command("plan_tranche", "Tranche 1", "--as", "ghost")
+
+
+def test_the_crew_manifest_also_comes_as_pdf_and_is_audited(coordinator, flown):
+    flight, _, _ = flown
+    filename, content_type, body = services.manifest_export(actor=coordinator, flight=flight, reason="crew",
+                                                            fmt="pdf")
+    assert filename.endswith(".pdf") and content_type == "application/pdf"
+    assert body.startswith(b"%PDF") and len(body) > 1000
+    assert AuditEvent.objects.filter(action="relocation.manifest_exported", details__format="pdf").count() == 1
+    with pytest.raises(services.RelocationError, match="Unknown export format"):
+        services.manifest_export(actor=coordinator, flight=flight, reason="crew", fmt="xlsx")

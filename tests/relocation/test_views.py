@@ -76,7 +76,7 @@ def test_a_coordinator_builds_plans_overrides_boards_and_lands_a_tranche(client_
         assert a.status == "arrived"
     page = client_.get(reverse("relocation:journey", args=[apps[1].pk])).content.decode()
     assert "Residence granted on" in page
-    export = client_.post(reverse("relocation:export", args=[flight.pk]), {"reason": "crew"})
+    export = client_.post(reverse("relocation:export", args=[flight.pk]), {"reason": "crew", "format": "csv"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
 
 
