@@ -149,6 +149,8 @@ def test_apply_leave_resume_submit_and_answer_a_request(transactional_db, live_s
             staff.wait_for_url(f"{url}/cases/")
             staff.goto(f"{url}/cases/?reference={case_reference}")
             assert staff.locator(f"a:text-is('{case_reference}')").count() == 1
+            staff.goto(f"{url}/casework/queues/?q=intake")  # and in the intake queue
+            assert staff.locator(f"a:text-is('{case_reference}')").count() == 1
 
             casework = pytest.importorskip("resettle.casework.services")
             casework.information_request_create(application=application, actor=officer,

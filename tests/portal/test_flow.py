@@ -119,3 +119,12 @@ def test_housekeeping_deletes_old_unsubmitted_drafts_only(applicant):
     call_command("portal_housekeeping")
     assert not Draft.objects.filter(pk=old.pk).exists()
     assert Draft.objects.filter(submitted_at__isnull=False).count() == 1
+
+
+def test_every_lifecycle_stage_has_plain_words_for_the_applicant():
+    import pytest
+
+    lifecycle = pytest.importorskip("resettle.casework.lifecycle")
+    from resettle.portal.selectors import STAGES
+
+    assert set(lifecycle.Stage.values) <= set(STAGES)
