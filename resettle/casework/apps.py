@@ -15,3 +15,7 @@ class CaseworkConfig(AppConfig):
         from resettle.casework.services import on_application_created
 
         application_created.connect(on_application_created, dispatch_uid="casework.received")
+        from resettle.casework.services import on_claim_decided
+        from resettle.verification.signals import claim_decided
+
+        claim_decided.connect(on_claim_decided, dispatch_uid="casework.verified")

@@ -9,6 +9,8 @@ in resettle.casework.lifecycle. actor=None means the applicant, through the port
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
@@ -44,9 +46,25 @@ from resettle.casework.models import (
     StatusChange,
 )
 from resettle.core.locking import ConcurrentEditError, claim_version
-from resettle.policies.facts import digest as facts_digest
-from resettle.policies.facts import situation_for
 from resettle.policies.selectors import current_evaluation
+
+_clock: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("casework_clock", default=None)
+
+
+def _now() -> dt.datetime:
+    return _clock.get() or timezone.now()
+
+
+@contextlib.contextmanager
+def backdated(at: dt.datetime):
+    """Write casework rows as of `at`: for bringing over a case's history from another system,
+    and for the demo world. Screens and the API never use it; the audit log keeps real times."""
+    token = _clock.set(at)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
+
 
 # The UK scheme gives 42 days to answer a request for information (domain-sources.md, ARAP).
 REQUEST_DAYS = 42
@@ -76,9 +94,21 @@ def _evaluation_current(application: Application) -> str | None:
     evaluation = current_evaluation(application)
     if evaluation is None:
         return "the case has not been evaluated under its policy: evaluate it first"
-    if evaluation.facts_sha256 != facts_digest(situation_for(application)):
+    if _changed_since(application, evaluation.created_at):
         return "the facts changed since the last evaluation (a verification, a fact or the household): evaluate again"
     return None
+
+
+def _changed_since(application: Application, when: dt.datetime) -> bool:
+    """Anything an evaluation reads written after it: a verification decision, an assessed fact
+    or a household change. (Compared by time, not by a digest of the facts, because a policy
+    reads only the facts it declares: the policies app decides that, not casework.)"""
+    from resettle.policies.models import AssessedFact
+    from resettle.verification.models import VerificationDecision
+
+    return (VerificationDecision.objects.filter(application=application, decided_at__gt=when).exists()
+            or AssessedFact.objects.filter(application=application, recorded_at__gt=when).exists()
+            or HouseholdVersion.objects.filter(application=application, number__gt=1, created_at__gt=when).exists())
 
 
 CHECKS: dict[str, Callable[[Application], str | None]] = {
@@ -148,7 +178,7 @@ def _move(application, transition, actor, reason, expected_version, via) -> Stat
     if fresh.status not in transition.sources:
         raise TransitionRefused(f"the case moved on to '{fresh.get_status_display()}' meanwhile: reload")
     claim_version(fresh, expected_version if expected_version is not None else fresh.version)
-    now = timezone.now()
+    now = _now()
     since = fresh.status_since
     change = StatusChange.objects.create(
         application=fresh, from_stage=fresh.status, to_stage=transition.target, action=transition.action,
@@ -164,8 +194,13 @@ def _move(application, transition, actor, reason, expected_version, via) -> Stat
 
 
 def case_received(*, application: Application, actor=None, at: dt.datetime | None = None, via: str = "staff") -> StatusChange:
-    """The first row of every case's history (written when a case is created or imported)."""
-    at = at or timezone.now()
+    """The first row of every case's history (written when a case is created or imported). A case
+    imported from a file was received on its received_on date, not when the file was loaded: the
+    clocks count from receipt."""
+    if at is None:
+        at = _now()
+        received = dt.datetime.combine(application.received_on, dt.time(12), tzinfo=timezone.get_current_timezone())
+        at = min(at, received)
     change = StatusChange.objects.create(application=application, from_stage="", to_stage=Stage.RECEIVED,
                                          action="receive", actor=actor, via=via, at=at)
     Application.objects.filter(pk=application.pk).update(status_since=at)
@@ -176,6 +211,19 @@ def case_received(*, application: Application, actor=None, at: dt.datetime | Non
 
 def on_application_created(sender, *, application, actor, via, **kwargs) -> None:
     case_received(application=application, actor=actor, via=via)
+
+
+def on_claim_decided(sender, *, application, actor, **kwargs) -> None:
+    """Verification joins the lifecycle: the last claim decided moves a case in verification on
+    to assessment, as the verifier who decided it."""
+    application.refresh_from_db()
+    if application.status != Stage.VERIFICATION or _claims_decided(application):
+        return
+    try:
+        case_transition(application=application, action="start_assessment", actor=actor,
+                        reason="every claimed employment verified")
+    except (TransitionRefused, PermissionDenied):
+        pass  # the case stays in verification; the verifier's page shows its stage
 
 
 # --- decisions -----------------------------------------------------------------------------------
@@ -224,7 +272,7 @@ def decision_propose(*, application: Application, actor, outcome: str, reasons: 
             criteria_cited=_cited(evaluation, criteria_ids), reasons=reasons.strip(),
             reconsideration_info=(reconsideration_info.strip() or RECONSIDERATION_TEXT)
             if outcome == DecisionOutcome.DECLINE else "",
-            proposed_by=actor, proposed_at=timezone.now())
+            proposed_by=actor, proposed_at=_now())
         record_event(actor=actor, action="decision.proposed", target=application,
                      details={"decision": str(decision.pk), "outcome": outcome, "member": str(member.pk) if member else None,
                               "evaluation": str(evaluation.pk), "policy": f"{evaluation.policy_id}@{evaluation.version_id}"})
@@ -257,7 +305,7 @@ def decision_confirm(*, decision: Decision, actor, note: str = "") -> Decision:
                                           state=DecisionState.CONFIRMED)
         superseded = earlier.order_by("-confirmed_at").first()
         earlier.update(state=DecisionState.SUPERSEDED)
-        locked.state, locked.confirmed_by, locked.confirmed_at = DecisionState.CONFIRMED, actor, timezone.now()
+        locked.state, locked.confirmed_by, locked.confirmed_at = DecisionState.CONFIRMED, actor, _now()
         locked.review_note, locked.supersedes = note.strip(), superseded
         locked.save(update_fields=["state", "confirmed_by", "confirmed_at", "review_note", "supersedes"])
         record_event(actor=actor, action="decision.confirmed", target=application,
@@ -302,13 +350,13 @@ def information_request_create(*, application: Application, actor, question: str
     _require_caseworker(actor, application)
     if application.status in lifecycle.TERMINAL_STAGES:
         raise TransitionRefused("this case is closed")
-    today = timezone.localdate()
+    today = timezone.localdate(_now())
     deadline = deadline or today + dt.timedelta(days=REQUEST_DAYS)
     if deadline < today:
         raise TransitionRefused("the deadline is in the past")
     with transaction.atomic():
         request = InformationRequest(application=application, question=question.strip()[:4000], deadline=deadline,
-                                     addressed_to=addressed_to, created_by=actor, created_at=timezone.now())
+                                     addressed_to=addressed_to, created_by=actor, created_at=_now())
         request.save()
         record_event(actor=actor, action="information_request.created", target=application,
                      details={"request": str(request.pk), "deadline": deadline.isoformat(), "to": addressed_to})
@@ -328,7 +376,7 @@ def information_request_answer(*, request: InformationRequest, text: str, files:
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
         locked.answer, locked.status = text.strip()[:8000], RequestStatus.ANSWERED
-        locked.answered_at, locked.answered_via = timezone.now(), "portal" if actor is None else "staff"
+        locked.answered_at, locked.answered_via = _now(), "portal" if actor is None else "staff"
         locked.save(update_fields=["answer", "status", "answered_at", "answered_via"])
         for upload in files:
             _store_document(application=locked.application, upload=upload, kind="other", actor=actor, request=locked)
@@ -340,8 +388,8 @@ def information_request_answer(*, request: InformationRequest, text: str, files:
 def information_requests_lapse(*, today: dt.date | None = None, remind_days: int = 7) -> tuple[int, int]:
     """Mark requests past their deadline as lapsed (they go to the lapsed queue) and count a
     reminder on those due within `remind_days`. Run by `resettle casework-clock` and the worker."""
-    today = today or timezone.localdate()
-    now = timezone.now()
+    today = today or timezone.localdate(_now())
+    now = _now()
     lapsed = reminded = 0
     with transaction.atomic():
         for request in InformationRequest.objects.select_for_update().filter(status=RequestStatus.OPEN, deadline__lt=today):
@@ -384,7 +432,7 @@ def household_snapshot(*, application: Application, actor, reason: str, valid_fr
     last = application.household_versions.order_by("-number").values_list("number", flat=True).first() or 0
     return HouseholdVersion.objects.create(application=application, number=last + 1, valid_from=valid_from,
                                            members=_household(application), reason=reason[:200], change=change,
-                                           created_by=actor, created_at=timezone.now())
+                                           created_by=actor, created_at=_now())
 
 
 def household_on(application: Application, on: dt.date) -> HouseholdVersion | None:
@@ -404,7 +452,7 @@ def circumstance_change_report(*, application: Application, kind: str, details: 
         raise TransitionRefused("this case is closed: a change of circumstances needs a new application")
     with transaction.atomic():
         change = CircumstanceChange(application=application, kind=kind, details=details.strip()[:4000],
-                                    effective_on=effective_on, reported_at=timezone.now(),
+                                    effective_on=effective_on, reported_at=_now(),
                                     reported_via="portal" if actor is None else "staff", reported_by=actor)
         change.save()
         record_event(actor=actor, action="circumstance_change.reported", target=application,
@@ -427,7 +475,7 @@ def circumstance_change_accept(*, change: CircumstanceChange, actor, new_member:
     require_case_access(actor, application, roles.CASE_EDIT)
     if change.status != ChangeStatus.REPORTED:
         raise TransitionRefused("this change was already handled")
-    effective = change.effective_on or timezone.localdate()
+    effective = change.effective_on or timezone.localdate(_now())
     with transaction.atomic():
         if change.kind in _JOINING:
             if new_member is None:
@@ -447,7 +495,7 @@ def circumstance_change_accept(*, change: CircumstanceChange, actor, new_member:
                 member.dependent = None  # to be assessed again: adult children are dependent case by case
                 member.save(update_fields=["dependent"])
         change.status, change.handled_by, change.handled_at, change.member = (
-            ChangeStatus.ACCEPTED, actor, timezone.now(), member)
+            ChangeStatus.ACCEPTED, actor, _now(), member)
         change.save(update_fields=["status", "handled_by", "handled_at", "member"])
         version = household_snapshot(application=application, actor=actor, valid_from=effective, change=change,
                                       reason=f"{change.get_kind_display()}: {reason}".strip(": "))
@@ -462,7 +510,7 @@ def circumstance_change_reject(*, change: CircumstanceChange, actor, reason: str
     if not reason.strip():
         raise TransitionRefused("say why the change is not accepted")
     with transaction.atomic():
-        change.status, change.handled_by, change.handled_at = ChangeStatus.REJECTED, actor, timezone.now()
+        change.status, change.handled_by, change.handled_at = ChangeStatus.REJECTED, actor, _now()
         change.save(update_fields=["status", "handled_by", "handled_at"])
         record_event(actor=actor, action="circumstance_change.rejected", target=change.application, reason=reason,
                      details={"change": str(change.pk)})
@@ -476,7 +524,7 @@ def note_add(*, application: Application, actor, text: str) -> Note:
         raise TransitionRefused("the note is empty")
     _require_caseworker(actor, application)
     with transaction.atomic():
-        note = Note(application=application, text=text.strip()[:8000], author=actor, at=timezone.now())
+        note = Note(application=application, text=text.strip()[:8000], author=actor, at=_now())
         note.save()
         record_event(actor=actor, action="note.added", target=application, details={"note": str(note.pk)})
     return note
@@ -487,7 +535,7 @@ def _store_document(*, application, upload, kind, actor, request=None, decision=
     doc = Document(application=application, kind=kind, file_name=stored.name, content_type=stored.content_type,
                    size=stored.size, sha256=stored.sha256, uploaded_by=actor,
                    uploaded_via="portal" if actor is None else ("system" if decision else "staff"),
-                   uploaded_at=timezone.now(), request=request, decision=decision, language=language)
+                   uploaded_at=_now(), request=request, decision=decision, language=language)
     doc.save()
     document_store.write(doc, stored.data)
     doc.scan_status = document_store.scanner().scan(stored.data)
@@ -540,9 +588,9 @@ def case_link(*, application: Application, other: Application, actor, kind: str,
     with transaction.atomic():
         link, _ = CaseLink.objects.get_or_create(application=application, other=other, kind=kind,
                                                  defaults={"reason": reason, "created_by": actor,
-                                                           "created_at": timezone.now()})
+                                                           "created_at": _now()})
         CaseLink.objects.get_or_create(application=other, other=application, kind=kind,
-                                       defaults={"reason": reason, "created_by": actor, "created_at": timezone.now()})
+                                       defaults={"reason": reason, "created_by": actor, "created_at": _now()})
         record_event(actor=actor, action="case.linked", target=application, reason=reason,
                      details={"other": str(other.pk), "kind": kind})
         if kind == "same_person":

@@ -19,6 +19,7 @@ from resettle.matching import Index, dedupe
 from resettle.records.models import EmploymentRecord, ImportBatch
 from resettle.verification.inputs import applicant_input, record_as_applicant, record_input
 from resettle.verification.models import CandidateMatch, DuplicateLink, Outcome, VerificationDecision
+from resettle.verification.signals import claim_decided
 
 SHOW_AT_LEAST = 0.01  # candidates below 1% are noise to a verifier
 CANDIDATES_KEPT = 5
@@ -191,9 +192,11 @@ def verification_decide(*, actor, application: Application, record: EmploymentRe
     require_case_access(actor, application, VERIFY)
     try:
         with transaction.atomic():
-            return _decide(actor, application, record, outcome, reason, claim, revision)
+            decision = _decide(actor, application, record, outcome, reason, claim, revision)
     except IntegrityError:
         raise VerificationError("record already confirmed for another application; reject that confirmation first") from None
+    claim_decided.send(sender=VerificationDecision, application=application, actor=actor)
+    return decision
 
 
 def _decide(actor, application, record, outcome, reason, claim, revision) -> VerificationDecision:

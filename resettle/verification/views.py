@@ -79,17 +79,9 @@ def decide(request, pk):
 
 
 def _advance_when_verified(request, application) -> None:
-    """Verification joins the lifecycle: the last claim decided moves the case on to assessment."""
-    from resettle.casework.services import TransitionRefused, case_transition
-
+    # casework moves the case on when its last claim is decided (it listens for claim_decided)
+    before = application.status
     application.refresh_from_db()
-    if application.status != "verification" or application.claimed_employment.filter(
-            verification_status="unverified").exists():
-        return
-    try:
-        case_transition(application=application, action="start_assessment", actor=request.user,
-                        reason="every claimed employment verified")
-    except (TransitionRefused, PermissionDenied) as exc:
-        messages.error(request, f"The case stays in verification: {exc}")
-    else:
-        messages.success(request, f"{application.reference}: every claim verified; the case moves on to assessment.")
+    if application.status != before:
+        messages.success(request, f"{application.reference}: every claim verified; the case moves on to "
+                                  f"'{application.get_status_display()}'.")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from resettle.accounts.models import Team
 from resettle.accounts.otp import ensure_demo_device
-from resettle.accounts.roles import ALL_ROLES, ROLE_LABELS
+from resettle.accounts.roles import ALL_ROLES, DECISION_MAKER, ROLE_LABELS
 from resettle.accounts.services import ensure_roles, staff_create
 from resettle.applications.models import Application
 from resettle.applications.imports import import_applications
@@ -45,13 +45,30 @@ class Command(BaseCommand):
             self.stdout.write(str(result))
         if not no_users:
             self._users(team)
+            self._casework(seed)
+
+    def _casework(self, seed):
+        """Carry the imported cases through the lifecycle with the demo staff (real services)."""
+        from resettle.demo.casework import Staff, progress_demo_cases
+
+        users = get_user_model().objects
+        staff = Staff(intake=users.get(username="demo-intake-officer"), verifier=users.get(username="demo-df-verifier"),
+                      dm1=users.get(username="demo-decision-maker"), dm2=users.get(username="demo-decision-maker-2"),
+                      coordinator=users.get(username="demo-relocation-coordinator"))
+        todo = Application.objects.filter(status="received").count()
+        with progress_bar(desc="casework", total=todo) as update:
+            counts = progress_demo_cases(staff=staff, seed=seed, progress=update)
+        if counts:
+            self.stdout.write("Cases by stage: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
     def _users(self, team):
         ensure_roles()
         users = get_user_model().objects
         created = []
-        for role in ALL_ROLES:
-            username = f"demo-{role.replace('_', '-')}"
+        # Two decision makers: a decision is proposed by one and confirmed by another.
+        accounts = [(role, f"demo-{role.replace('_', '-')}") for role in ALL_ROLES]
+        accounts.append((DECISION_MAKER, "demo-decision-maker-2"))
+        for role, username in accounts:
             if users.filter(username=username).exists():
                 continue
             password = "demo-" + secrets.token_urlsafe(9)
