@@ -33,7 +33,32 @@ def _date_check(form, field: str, calendar_field: str, *, required: bool):
                                 "for example 1361-05-12."))
 
 
-class DraftForm(forms.Form):
+# Django's own messages exist in Dari (as Persian) but not in Pashto: the portal says them itself.
+MESSAGES = {
+    "required": _("Please answer this question."),
+    "max_length": _("This is too long: at most %(limit_value)d characters."),
+    "invalid_choice": _("Please choose one of the options."),
+    "invalid": _("This file could not be read. Send it again."),
+    "missing": _("No file was sent."),
+    "empty": _("The file is empty."),
+    "contradiction": _("Either send a file or clear it, not both."),
+}
+
+
+FILE_NAME_TOO_LONG = _("The file's name is too long. Rename it and send it again.")
+
+
+class PortalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update({k: v for k, v in MESSAGES.items() if k in field.error_messages
+                                         or k in ("required", "max_length")})
+            if isinstance(field, forms.FileField):  # its max_length is the file name's, other parameters
+                field.error_messages["max_length"] = FILE_NAME_TOO_LONG
+
+
+class DraftForm(PortalForm):
     """Fields are kept as the applicant typed them: the draft stores cleaned_data as is."""
 
     def __init__(self, *args, **kwargs):
@@ -47,7 +72,7 @@ class DraftForm(forms.Form):
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in self.cleaned_data.items()}
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(PortalForm):
     reference = forms.CharField(label=_("Reference"), max_length=30)
     secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=False))
 
@@ -133,7 +158,7 @@ class MemberForm(DraftForm):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PortalForm):
     confirm = forms.BooleanField(label=_("What I have written is true, to the best of my knowledge."))
 
 
@@ -146,7 +171,7 @@ def _upload_check(form, field: str) -> None:
         form.add_error(field, _("This file is larger than 5 MB. Send a smaller photo or scan."))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalForm):
     request_id = forms.CharField(widget=forms.HiddenInput, max_length=40)
     text = forms.CharField(label=_("Your answer"), max_length=TEXT_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}))
@@ -161,7 +186,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PortalForm):
     kind = forms.ChoiceField(label=_("What is it?"), choices=[
         ("tazkira", _("Tazkira")), ("passport", _("Passport")), ("hr_letter", _("Letter from your employer")),
         ("recommendation", _("Letter of recommendation")), ("marriage", _("Marriage certificate")),
@@ -175,7 +200,7 @@ class DocumentForm(forms.Form):
         return data
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(PortalForm):
     kind = forms.ChoiceField(label=_("What changed?"), choices=[
         ("marriage", _("A marriage")), ("birth", _("A birth")), ("death", _("A death")),
         ("divorce", _("A divorce")), ("turned_18", _("A child turned 18")), ("turned_25", _("A child turned 25")),

@@ -68,3 +68,14 @@ def test_pages_in_dari_and_pashto_show_no_english_words(db, language):
         visible = re.sub(r"<[^>]+>", " ", page)
         for word in ENGLISH:
             assert word not in visible, (language, word)
+
+
+@pytest.mark.parametrize("language,required", [("ps", "مهرباني وکړئ دې پوښتنې ته ځواب ورکړئ."),
+                                               ("fa-af", "لطفاً به این سؤال پاسخ دهید.")])
+def test_form_errors_are_in_the_page_language(db, language, required):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    start(client)
+    page = client.post("/apply/you/", {"full_name": "", "father_name": "x" * 200, "gender": "zz"}).content.decode()
+    errors = re.findall(r'<p class="error">([^<]+)</p>', page)
+    assert required in errors
+    assert not [e for e in errors if re.search(r"[A-Za-z]{3}", e.replace("zz", ""))], errors
