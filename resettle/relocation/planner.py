@@ -236,7 +236,8 @@ class _Prepared:
     def _unit(self, members: list[Household]) -> None:
         if len(members) > 1:
             # A household with nobody left in it (everyone removed as not ready) has nothing to fly.
-            empty = [h for h in members if h.seats == 0 and h.lap_infants == 0 and h.pinned_flight is None]
+            empty = [h for h in members if h.seats == 0 and h.lap_infants == 0 and h.pinned_flight is None
+                     and not h.held and not h.blocked]
             for h in empty:
                 self.left[h.id] = "Nobody in this household is ready to travel."
             members = [h for h in members if h not in empty] or members[:1]

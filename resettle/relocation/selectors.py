@@ -153,9 +153,10 @@ class PlannerInputs:
 
 
 def planner_inputs(tranche: Tranche, flights: list[Flight]) -> PlannerInputs:
-    """The tranche as the pure planner sees it: households already on a departed flight are done."""
+    """The tranche as the pure planner sees it. A household with anyone boarded on a departed
+    flight is done; one that did not board at all (no-shows, offloaded) can be planned again."""
     flown = set(ManifestEntry.objects.filter(flight__tranche=tranche, flight__departed_at__isnull=False)
-                .values_list("tranche_case_id", flat=True))
+                .exclude(boarding__in=[Boarding.NO_SHOW, Boarding.OFFLOADED]).values_list("tranche_case_id", flat=True))
     first_day = min(f.date for f in flights)
     open_ids = {str(f.pk) for f in flights}
     result = PlannerInputs(

@@ -59,7 +59,8 @@ def assert_rules(result, flights, households, links=()):
         assert result.loads[f.id].lap_infants == infants[f.id]
     for group in links:
         # A household with nobody in it has nobody to keep together.
-        group = [hid for hid in group if by_id[hid].seats or by_id[hid].lap_infants]
+        group = [hid for hid in group if by_id[hid].seats or by_id[hid].lap_infants or by_id[hid].held
+                 or by_id[hid].blocked or by_id[hid].pinned_flight]
         flown = [hid for hid in group if hid in result.placements]
         assert not flown or len(flown) == len(group), "linked households fly together or not at all"
         assert len({tuple(result.flights_of(hid)) for hid in flown}) <= 1
@@ -265,7 +266,10 @@ def brute_force_best(flights, households, links):
         if any(load.get(f.id, 0) > f.seats for f in flights):
             continue
         where = {h.id: (f.id if f else None) for h, f in zip(households, combo)}
-        if any(len({where[x] for x in group}) > 1 for group in links):
+        # A household with nobody in it, neither held nor blocked, has nobody to keep together.
+        absent = {h.id for h in households if not h.seats and not h.lap_infants and not h.held and not h.blocked
+                  and h.pinned_flight is None}
+        if any(len({where[x] for x in group if x not in absent}) > 1 for group in links):
             continue
         value = sum(h.weight for h, f in zip(households, combo) if f is not None)
         best = value if best is None else max(best, value)

@@ -249,3 +249,17 @@ def test_the_crew_manifest_also_comes_as_pdf_and_is_audited(coordinator, flown):
     assert AuditEvent.objects.filter(action="relocation.manifest_exported", details__format="pdf").count() == 1
     with pytest.raises(services.RelocationError, match="Unknown export format"):
         services.manifest_export(actor=coordinator, flight=flight, reason="crew", fmt="xlsx")
+
+
+def test_a_family_offloaded_from_a_departed_flight_is_planned_again_and_a_flown_one_is_not(coordinator, tranche, flown):
+    flight, apps, cases = flown
+    later = add_flight(coordinator, tranche, "RNZAF 7002", 20, day=FLIGHT_DAY + dt.timedelta(days=2))
+    for e in flight.entries.all():
+        status = Boarding.BOARDED if e.tranche_case_id == cases[0].pk else Boarding.OFFLOADED
+        services.boarding_record(actor=coordinator, entry=e, status=status)
+    services.flight_depart(actor=coordinator, flight=flight)
+    result = services.tranche_plan(actor=coordinator, tranche=tranche)
+    assert result.households_flown == 1
+    assert set(ManifestEntry.objects.filter(flight=later).values_list("tranche_case", flat=True)) == {cases[1].pk}
+    # The departed flight's record of who boarded and who was offloaded stays as it was.
+    assert flight.entries.count() == 6
