@@ -6,7 +6,8 @@ has no short vowels, so the transliteration is "hkimi"), "Ehsan" never meets "ا
 should find what matching would, so each person also gets one `PersonSearchKey` row per key of
 the kinds the matcher blocks on (resettle.matching.engine._blocking_keys, built from
 resettle.names.keys): the whole name, its parts in any order, its consonant skeleton, the parts
-run together (a word break in the wrong place), and every single part and its skeleton; the
+run together (a word break in the wrong place), the whole name with one letter of one part
+left out (a typo), and every single part and its skeleton; the
 father's name parts, to narrow "Ahmad s/o Karim"; document numbers, phone numbers and e-mail
 addresses under their own normal forms.
 
@@ -18,7 +19,8 @@ not what the key is.
 
 A query is turned into keys by the same functions and looked up; the match level is the best
 kind of key shared, from exact (the whole name, or an identifier) through all parts, skeleton,
-to parts. At the parts level every distinctive part of the query (common ones such as Mohammad
+one letter off, to parts. One letter off: the whole name with one letter wrong, missing or extra in one distinctive part
+("Akbar Hakini"). At the parts level every distinctive part of the query (common ones such as Mohammad
 or Ghulam are left out, unless the query has nothing else) must be found among the person's
 parts, by canonical spelling or consonant skeleton: "Hakimi" finds "Akbar Hakimi", "Akbar
 Hakimi" finds "Mohammad Akbar Hakimi", and "Akbar Karimi" finds neither.
@@ -46,6 +48,7 @@ NAME = "name"  # canonical tokens in written order: the exact name
 TOKENS = "tokens"  # canonical tokens sorted: the same parts in another order
 SKELETON = "skeleton"  # consonant skeletons of all parts, sorted: script and spelling variants
 RUN = "run"  # the parts run together and folded: a word break in the wrong place
+SLIP = "slip"  # the whole name with one letter of one distinctive part left out: a typo
 PART = "part"  # one canonical part
 PART_SKELETON = "part_skeleton"  # one part's consonant skeleton
 FATHER_PART = "father_part"
@@ -54,14 +57,18 @@ DOCUMENT = "document"  # tazkira, passport or other document number
 PHONE = "phone"
 EMAIL = "email"
 
-KINDS = (NAME, TOKENS, SKELETON, RUN, PART, PART_SKELETON, FATHER_PART, FATHER_PART_SKELETON,
+KINDS = (NAME, TOKENS, SKELETON, RUN, SLIP, PART, PART_SKELETON, FATHER_PART, FATHER_PART_SKELETON,
          DOCUMENT, PHONE, EMAIL)
 
 # Best first; an identifier (document, phone, e-mail) is as good as the exact name.
-EXACT, ALL_PARTS, SKELETONS, PARTS = 0, 1, 2, 3
-LEVEL_NAMES = {EXACT: "exact", ALL_PARTS: "all parts", SKELETONS: "skeleton", PARTS: "parts"}
+EXACT, ALL_PARTS, SKELETONS, TYPO, PARTS = 0, 1, 2, 3, 4
+LEVEL_NAMES = {EXACT: "exact", ALL_PARTS: "all parts", SKELETONS: "skeleton", TYPO: "one letter off",
+               PARTS: "parts"}
 LEVEL_OF = {NAME: EXACT, DOCUMENT: EXACT, PHONE: EXACT, EMAIL: EXACT, TOKENS: ALL_PARTS,
-            SKELETON: SKELETONS, RUN: SKELETONS}
+            SKELETON: SKELETONS, RUN: SKELETONS, SLIP: TYPO}
+# Parts shorter than this get no one-letter-off keys (as in the matcher: short parts' neighbours
+# are other whole names).
+SLIP_MIN = 4
 
 # Phone numbers written without a country code are Afghan ones (the applicants' own numbers).
 DEFAULT_PHONE_REGION = "AF"
@@ -127,10 +134,32 @@ def _whole_name_keys(tokens: list[str]) -> set[tuple[str, str]]:
     # One part or several: "Nazirahmad" meets "Nazir Ahmad".
     keys.add((RUN, fold_token("".join(tokens))))
     keys.add((RUN, fold_token("".join(bag))))
+    keys |= _slip_keys(tokens)
     for t in tokens:
         keys.add((PART, t))
         keys.add((PART_SKELETON, skeleton(t)))
     return {(k, v) for k, v in keys if v}
+
+
+def _slip_keys(tokens: list[str]) -> set[tuple[str, str]]:
+    """The matcher's slip keys (resettle.matching.engine._slip_keys): the other parts, folded and
+    sorted, with one distinctive part as it is and with each one letter left out. Two spellings
+    with one letter wrong, missing, extra or swapped in one part share one. Names of one part
+    get none: their neighbours one letter away are other names."""
+    if len(tokens) < 2:
+        return set()
+    distinctive = set(_distinctive(tokens))
+    parts = sorted((fold_token(t), t in distinctive) for t in tokens)
+    folded = [f for f, _ in parts]
+    keys = set()
+    for i, (t, is_distinctive) in enumerate(parts):
+        if not is_distinctive or not t:
+            continue
+        rest = "_".join(folded[:i] + folded[i + 1 :]) + "|"
+        keys.add((SLIP, rest + t))
+        if len(t) >= SLIP_MIN:
+            keys.update((SLIP, rest + t[:j] + t[j + 1 :]) for j in range(len(t)))
+    return keys
 
 
 def father_keys(father: str | None) -> set[tuple[str, str]]:
@@ -195,7 +224,7 @@ def parse_query(text: str) -> Query:
 
 @dataclass(frozen=True, order=True)
 class PersonMatch:
-    """One person found, and how well: `level` (0 exact .. 3 parts, see LEVEL_NAMES), then
+    """One person found, and how well: `level` (0 exact .. 4 parts, see LEVEL_NAMES), then
     `spelled`, how many of the query's parts matched in the same canonical spelling rather than
     only by skeleton (more is better)."""
 

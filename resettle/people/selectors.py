@@ -69,7 +69,7 @@ def people_matching(query: str) -> list[PersonMatch]:
     """People whose search keys match free text: a name in any spelling or either script
     ("Akbar Hakimi" finds "اکبر حکیمی"), optionally with "s/o Father", or a tazkira, passport,
     phone number or e-mail address. Best first: exact name or identifier, all parts, skeleton,
-    then parts (each distinctive part of the query found in the name), each level ordered by
+    one letter off in one part, then parts (each distinctive part of the query found in the name), each level ordered by
     how many parts matched in the same spelling. See resettle.people.search.
 
     Returns ids and levels only, never names, so it checks no capability and writes no audit

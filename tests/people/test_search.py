@@ -199,3 +199,14 @@ def test_a_document_or_phone_added_later_is_searchable_and_audited_without_its_n
         person_add_document(person=principal, kind="tazkira", number="1", actor=verifier)
     with pytest.raises(ValueError, match="kind"):
         person_add_document(person=principal, kind="visa", number="1", actor=user)
+
+
+def test_one_letter_off_in_one_part_is_found_below_the_skeleton_level():
+    hakimi = make("Akbar Hakimi")
+    make("Akbar Karimi")
+    make("Hakini")  # one part only: no one-letter-off keys, its neighbours are other names
+    assert levels("Akbar Hakini") == {hakimi.pk: "one letter off"}
+    assert levels("Akbar Hakimmi") == {hakimi.pk: "exact"}  # doubled letters fold away
+    assert levels("Akbar Hakiimi") == {hakimi.pk: "exact"}
+    assert levels("Akbar Hakmi") == {hakimi.pk: "skeleton"}
+    assert levels("Akbar Hakimin") == {hakimi.pk: "one letter off"}  # an extra consonant
