@@ -137,6 +137,15 @@ def test_every_inserted_value_is_isolated():
     assert '<div class="text" dir="ltr"><p>The risk was found not to arise' in html
 
 
+def test_criterion_findings_are_translated():
+    ctx = {**CONTEXT, "criteria": [{"criterion": "A", "outcome": "met"}, {"criterion": "B", "outcome": "not_met"},
+                                   {"criterion": "C", "outcome": "unknown"}, {"criterion": "D", "outcome": "referred"}]}
+    html = letter_html(language="fa-af", context=ctx)
+    for finding in ("برآورده شده", "برآورده نشده", "نامعلوم", "به تصمیم‌گیرنده واگذار شده"):
+        assert f"<td>{finding}</td>" in html
+    assert "referred" not in html and "not_met" not in html
+
+
 def test_values_are_escaped():
     html = letter_html(language="en", context={**CONTEXT, "applicant_name": "<script>x</script>"})
     assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
