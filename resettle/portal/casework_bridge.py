@@ -67,3 +67,37 @@ def report_change(*, application, kind: str, details: str, effective_on: dt.date
                                    effective_on=effective_on, actor=None)
     except _refusals() as exc:
         raise Refused(str(exc)) from exc
+
+
+# What the applicant may do to the case itself, in the order the page offers them.
+APPLICANT_ACTIONS = ("request_reconsideration", "withdraw")
+
+
+def applicant_actions(application) -> list[str]:
+    """The applicant-allowed moves open at the case's stage now."""
+    if not available():
+        return []
+    from resettle.casework.services import check_transition
+
+    allowed = []
+    for action in APPLICANT_ACTIONS:
+        try:
+            check_transition(application=application, action=action, actor=None)
+        except _refusals():
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def act(*, application, action: str) -> None:
+    """Withdraw, or ask for reconsideration. The reason is fixed: what the applicant types belongs
+    in a document or a change report (sealed), not in the plain audit trail."""
+    from resettle.casework.services import case_transition
+
+    if action not in applicant_actions(application):
+        raise Refused("not open at this stage")
+    try:
+        case_transition(application=application, action=action, actor=None,
+                        reason="asked by the applicant through the portal")
+    except _refusals() as exc:
+        raise Refused(str(exc)) from exc

@@ -200,6 +200,11 @@ class DocumentForm(PortalForm):
         return data
 
 
+class ActionForm(PortalForm):
+    action = forms.ChoiceField(widget=forms.HiddenInput, choices=[("request_reconsideration", "r"), ("withdraw", "w")])
+    confirm = forms.BooleanField(label=_("Yes, I am sure."))
+
+
 class ChangeForm(PortalForm):
     kind = forms.ChoiceField(label=_("What changed?"), choices=[
         ("marriage", _("A marriage")), ("birth", _("A birth")), ("death", _("A death")),

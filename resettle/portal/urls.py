@@ -16,4 +16,5 @@ urlpatterns = [
     path("case/answer/", views.answer, name="answer"),
     path("case/document/", views.document, name="document"),
     path("case/change/", views.change, name="change"),
+    path("case/action/", views.act, name="act"),
 ]

@@ -201,14 +201,19 @@ def review(request, draft):
     }, status=400 if form.errors else 200)
 
 
-def _status_page(request, draft, *, answer=None, document=None, change=None, done="", status=200):
+def _status_page(request, draft, *, answer=None, document=None, change=None, action=None, done="", status=200):
     view = selectors.applicant_view(draft)
+    actions = casework_bridge.applicant_actions(draft.application) if draft.application else []
+    action_forms = {a: forms.ActionForm(initial={"action": a}, auto_id=f"id_{a}_%s") for a in actions}
+    if action is not None and action.data.get("action") in action_forms:
+        action_forms[action.data["action"]] = action
     answers = {str(r.pk): forms.AnswerForm(initial={"request_id": str(r.pk)}) for r in view.requests}
     if answer is not None and answer.data.get("request_id") in answers:
         answers[answer.data["request_id"]] = answer
     return render(request, "portal/status.html", {
         "draft": draft, "view": view, "requests": [(r, answers[str(r.pk)]) for r in view.requests],
         "document_form": document or forms.DocumentForm(), "change_form": change or forms.ChangeForm(), "done": done,
+        "reconsider_form": action_forms.get("request_reconsideration"), "withdraw_form": action_forms.get("withdraw"),
     }, status=status)
 
 
@@ -301,3 +306,20 @@ def change(request, draft):
         except casework_bridge.Refused:
             form.add_error(None, forms.REFUSED)
     return _status_page(request, draft, change=form, status=400)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["POST"])
+@body_limit(FORM_BYTES)
+@_case_action
+def act(request, draft):
+    chosen = request.POST.get("action", "")
+    form = forms.ActionForm(request.POST, auto_id=f"id_{chosen if chosen in casework_bridge.APPLICANT_ACTIONS else 'x'}_%s")
+    if form.is_valid():
+        try:
+            casework_bridge.act(application=draft.application, action=form.cleaned_data["action"])
+            return _after(request, draft, form.cleaned_data["action"])
+        except casework_bridge.Refused:
+            form.add_error(None, forms.REFUSED)
+    return _status_page(request, draft, action=form, status=400)

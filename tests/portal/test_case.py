@@ -102,3 +102,36 @@ def test_files_per_case_per_day_are_limited(submitted, monkeypatch):
     third = client.post("/apply/case/document/", {"kind": "other", "upload": SimpleUploadedFile("t.png", PNG)})
     assert third.status_code == 400 and "many files today" in third.content.decode()
     assert application.documents.count() == 2
+
+
+def test_the_applicant_may_withdraw_from_the_portal(submitted):
+    from resettle.casework.models import StatusChange
+
+    client, application, _ = submitted
+    page = client.get("/apply/case/").content.decode()
+    assert 'value="withdraw"' in page and 'value="request_reconsideration"' not in page
+    unsure = client.post("/apply/case/action/", {"action": "withdraw"})  # the box not ticked
+    assert unsure.status_code == 400
+    application.refresh_from_db()
+    assert application.status == "received"
+    assert client.post("/apply/case/action/", {"action": "withdraw", "confirm": "on"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    change = StatusChange.objects.filter(application=application).latest("at")
+    assert change.actor is None and change.via == "portal" and change.action == "withdraw"
+    page = client.get("/apply/case/").content.decode()
+    assert "withdrawn" in page and 'action="/apply/case/action/"' not in page and 'action="/apply/case/document/"' not in page
+
+
+def test_the_applicant_may_ask_for_reconsideration_only_when_declined(submitted):
+    from resettle.applications.models import Application
+
+    client, application, _ = submitted
+    refused = client.post("/apply/case/action/", {"action": "request_reconsideration", "confirm": "on"})
+    assert refused.status_code == 400
+    Application.objects.filter(pk=application.pk).update(status="declined")  # as a confirmed decline leaves it
+    page = client.get("/apply/case/").content.decode()
+    assert 'value="request_reconsideration"' in page
+    assert client.post("/apply/case/action/", {"action": "request_reconsideration", "confirm": "on"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "reconsideration"
