@@ -18,9 +18,9 @@ class CaseFilterForm(forms.Form):
 
 
 class NameSearchForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=200,
-                           help_text=_("Matches the whole name as written, in either script; spelling variants "
-                                       "that share a name key match too."))
+    name = forms.CharField(label=_("Name, reference, tazkira, passport or phone"), max_length=200,
+                           help_text=_("Any spelling of a name in either script (add \"s/o\" and the father's name to "
+                                       "narrow it), a case reference, or a document or phone number."))
 
 
 class ApplicationImportForm(forms.Form):

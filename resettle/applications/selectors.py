@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from resettle.accounts import roles
 from resettle.accounts.access import scope_cases
@@ -46,8 +46,10 @@ def name_digest(text: str) -> str:
 
 def search_applications(user, *, status: str = "", pathway: str = "", reference: str = "",
                         name: str = "") -> QuerySet[Application]:
-    """Filtered case list. A name search goes through the blind index only, needs the identity
-    capability, and is audited without the name searched for."""
+    """Filtered case list. `name` is free text: a reference, or any spelling of a name in either
+    script ("Akbar Hakimi" finds "اکبر حکیمی"), optionally "s/o Father", or a tazkira, passport or
+    phone number: found through the people's keyed search digests only (resettle.people.search),
+    best match first. Needs the identity capability and is audited without the words searched."""
     qs = visible_applications(user)
     if status:
         qs = qs.filter(status=status)
@@ -57,10 +59,15 @@ def search_applications(user, *, status: str = "", pathway: str = "", reference:
         qs = qs.filter(reference__iexact=reference.strip())
     if name.strip():
         require(user, roles.PERSON_IDENTITY)
-        key = name_digest(name)
-        qs = qs.filter(members__person__full_name_index=key).distinct() if key else qs.none()
+        text = name.strip()
+        by_reference = qs.filter(reference__iexact=text)
+        found = people_selectors.people_matching(text)
+        ids = [m.person_id for m in found]
+        qs = (qs.filter(Q(pk__in=by_reference.values("pk")) | Q(members__person_id__in=ids))
+              .annotate(best=Min(people_selectors.match_rank(found, "members__person_id"))).order_by("best"))
         record_event(actor=user, action="person.name_searched", reason="case list search",
                      details={"matches": qs.count()})
+        return qs.order_by("best", "-received_on", "reference")
     return qs.order_by("-received_on", "reference")
 
 
