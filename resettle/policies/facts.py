@@ -87,7 +87,11 @@ def situation_for(application: Application, *, reference_date: date | None = Non
                        "marital_status": (m.marital_status or "").strip().lower() or None, "dependent": m.dependent,
                        # the member's id lets a decision cite who was referred; it is not identifying
                        "ref": str(m.pk), **per_member.get(m.pk, {})})
-    return {"reference_date": reference_date or application.received_on, "principal": principal, "members": family}
+    # the moment of receipt, once applications store it (a deadline at 11.59pm needs the time);
+    # until then the received day, which is unknown against a deadline on that very day
+    moment = getattr(application, "received_at", None)
+    return {"reference_date": reference_date or moment or application.received_on, "principal": principal,
+            "members": family}
 
 
 def digest(situation: dict) -> str:

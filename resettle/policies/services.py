@@ -88,7 +88,7 @@ def _evaluate(application, actor, policy_id, on, kind, reason) -> Evaluation:
         kind = Kind.INITIAL if previous is None else Kind.REEVALUATION
     evaluation = Evaluation.objects.create(
         application=application, policy_id=policy.id, version_id=version.id,
-        reference_date=situation["reference_date"], outcome=result.outcome, rule_id=result.rule_id,
+        reference_date=date.fromisoformat(result.reference_date), outcome=result.outcome, rule_id=result.rule_id,
         kind=kind, criteria=result.to_dict(), facts_sha256=digest(situation), supersedes=previous, actor=actor,
     )
     record_event(actor=actor, action="policy.evaluated", target=evaluation, reason=reason, details={

@@ -29,17 +29,20 @@ def test_demo_applications_evaluate_and_simulate(tmp_path):
         # nothing is verified yet, so nobody can be offered anything or refused for lack of proof
         assert ev.outcome in {"unknown", "not_eligible"}, (app.pathway, ev.criteria["criteria"])
         if ev.outcome == "not_eligible":
-            # a refusal rests on something known: every outcome rule definitely not met
+            # a refusal rests on something known: every earlier rule definitely not met, the
+            # refusing rule (the deadline, or 'otherwise') met
             rules = ev.criteria["rules"]
-            assert all(status == "not_met" for rule, status in rules.items() if rule != ev.rule_id), rules
+            order = list(rules)
+            earlier = order[: order.index(ev.rule_id)]
+            assert rules[ev.rule_id] == "met" and all(rules[r] == "not_met" for r in earlier), rules
     assert outcomes[("nz-bamyan-2012", "unknown")] > 0 and outcomes[("nz-afghan-2021", "unknown")] > 0
     # the ~5% of 2021 requests that arrived after 25 August are refused whatever the evidence
     late = Application.objects.filter(pathway="nz-afghan-2021", received_on__gt="2021-08-25")
     assert late.exists()
     for a in late:
         ev = Evaluation.objects.get(application=a)
-        assert ev.outcome == "not_eligible"
-        assert {c["id"]: c["status"] for c in ev.criteria["criteria"]}["request_in_time"] == "not_met"
+        assert (ev.outcome, ev.rule_id) == ("not_eligible", "applications_closed")
+        assert {c["id"]: c["status"] for c in ev.criteria["criteria"]}["applications_open"] == "not_met"
 
     # confirm every claim: outcomes become definite where only verification was missing
     ClaimedEmployment.objects.update(verification_status="confirmed")
