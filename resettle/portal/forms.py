@@ -33,6 +33,11 @@ def _date_check(form, field: str, calendar_field: str, *, required: bool):
                                 "for example 1361-05-12."))
 
 
+# Control characters and bidi overrides/isolates typed into a field could reorder what a
+# caseworker sees next to it; the zero-width non-joiner (U+200C), which Dari spelling needs, stays.
+_INVISIBLE = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F,
+                                *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
 # Django's own messages exist in Dari (as Persian) but not in Pashto: the portal says them itself.
 MESSAGES = {
     "required": _("Please answer this question."),
@@ -70,6 +75,13 @@ class DraftForm(PortalForm):
 
     def values(self) -> dict:
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in self.cleaned_data.items()}
+
+    def clean(self):
+        data = super().clean()
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = value.translate(_INVISIBLE)
+        return data
 
 
 class ResumeForm(PortalForm):

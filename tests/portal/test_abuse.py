@@ -163,3 +163,17 @@ def test_only_the_portal_is_open_without_a_staff_sign_in(db):
     for url in ("/cases/", "/admin/login/", "/admin/", "/verification/"):
         response = anonymous.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_bidi_overrides_and_control_characters_are_dropped_but_the_zwnj_stays(applicant):
+    start(applicant)
+    name = "\u202eعلی\u202c\u0007 می\u200cخواهد"
+    assert applicant.post("/apply/you/", dict(PRINCIPAL, full_name=name)).status_code == 302
+    stored = services.payload(Draft.objects.get())["principal"]["full_name"]
+    assert stored == "علی می\u200cخواهد"
+
+
+def test_a_post_without_a_length_is_refused(applicant):
+    start(applicant)
+    response = applicant.generic("POST", "/apply/you/", b"", CONTENT_LENGTH="")
+    assert response.status_code == 413
