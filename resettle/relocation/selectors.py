@@ -324,3 +324,29 @@ def journey(user, application: Application) -> list[JourneyStep]:
         steps.append(JourneyStep(member=m, name=names.get(str(m.person_id), ""), flights=entries[m.pk],
                                  milestones=got, next_kind=next_kind))
     return steps
+
+
+# --- figures for the reporting dashboard (aggregates only; no person is named) -----------------
+
+def seats_planned_vs_used(user) -> list[dict]:
+    """Per flight: seats, people planned (seated and on a lap), boarded and arrived."""
+    require(user, roles.REPORTS_AGGREGATE)
+    from django.db.models import Count, Q
+
+    rows = (Flight.objects.annotate(
+        planned_seated=Count("entries", filter=Q(entries__lap_infant=False)),
+        planned_lap=Count("entries", filter=Q(entries__lap_infant=True)),
+        boarded=Count("entries", filter=Q(entries__boarding=Boarding.BOARDED)),
+        arrived=Count("entries", filter=Q(entries__arrived_at__isnull=False)))
+        .order_by("date", "code"))
+    return [{"flight": f.code, "date": f.date, "seats": f.seats, "planned_seated": f.planned_seated,
+             "planned_lap_infants": f.planned_lap, "boarded": f.boarded, "arrived": f.arrived} for f in rows]
+
+
+def arrivals_by_day(user) -> list[tuple[dt.date, int]]:
+    """People arrived per day (from the per-person arrival milestones)."""
+    require(user, roles.REPORTS_AGGREGATE)
+    from django.db.models import Count
+
+    return [(r["on"], r["n"]) for r in Milestone.objects.filter(kind="arrived").values("on")
+            .annotate(n=Count("id")).order_by("on")]

@@ -263,3 +263,20 @@ def test_a_family_offloaded_from_a_departed_flight_is_planned_again_and_a_flown_
     assert set(ManifestEntry.objects.filter(flight=later).values_list("tranche_case", flat=True)) == {cases[1].pk}
     # The departed flight's record of who boarded and who was offloaded stays as it was.
     assert flight.entries.count() == 6
+
+
+def test_figures_for_the_dashboard_count_seats_and_arrivals_without_names(coordinator, user_factory, flown):
+    from resettle.accounts.roles import ANALYST
+
+    flight, _, cases = flown
+    for e in flight.entries.filter(tranche_case=cases[0]):
+        services.boarding_record(actor=coordinator, entry=e, status=Boarding.BOARDED)
+    services.flight_depart(actor=coordinator, flight=flight)
+    services.flight_arrive(actor=coordinator, flight=flight, on=dt.date(2026, 4, 1))
+    analyst = user_factory(ANALYST)
+    [row] = selectors.seats_planned_vs_used(analyst)
+    assert row == {"flight": "RNZAF 7001", "date": flight.date, "seats": 20, "planned_seated": 5,
+                   "planned_lap_infants": 1, "boarded": 3, "arrived": 3}
+    assert selectors.arrivals_by_day(analyst) == [(dt.date(2026, 4, 1), 3)]
+    with pytest.raises(PermissionDenied):
+        selectors.seats_planned_vs_used(coordinator)
