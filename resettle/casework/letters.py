@@ -24,7 +24,7 @@ def letter_context(decision: Decision) -> dict:
         "decided_on": confirmed.date(),
         "timezone": timezone.get_current_timezone_name(),
         "outcome": "approved" if decision.outcome == DecisionOutcome.APPROVE else "declined",
-        "policy": f"{decision.policy_id} (version {decision.version_id})",
+        "policy_title": decision.policy_id, "policy_version": decision.version_id,
         "criteria": [{"criterion": c.get("label") or c.get("id"), "outcome": c.get("status", ""), "evidence": ""}
                      for c in decision.criteria_cited],
         "reasons": decision.reasons,

@@ -222,6 +222,10 @@ def progress_demo_cases(*, staff: Staff, seed: int, progress=None) -> dict[str, 
     married = next((c for c, t in targets if t == "approved" and c is not story), None)
     if married is not None:
         marriage_after_approval(married, staff)
+    for case in [c for c, t in targets if t == "relocation"][:2]:
+        services.circumstance_change_report(application=case, kind="birth", actor=None,
+                                            details="Our daughter was born last month.",
+                                            effective_on=timezone.localdate() - dt.timedelta(days=20))
     counts: dict[str, int] = {}
     for status in Application.objects.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
