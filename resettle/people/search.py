@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from resettle.names.keys import fold_token, is_common, name_tokens, skeleton
+from resettle.names.keys import fold_token, is_common, is_known, name_tokens, skeleton
 from resettle.names.normalise import split_father
 from resettle.security.crypto import blind_index
 
@@ -50,14 +50,18 @@ SKELETON = "skeleton"  # consonant skeletons of all parts, sorted: script and sp
 RUN = "run"  # the parts run together and folded: a word break in the wrong place
 SLIP = "slip"  # the whole name with one letter of one distinctive part left out: a typo
 PART = "part"  # one canonical part
-PART_SKELETON = "part_skeleton"  # one part's consonant skeleton
+PART_SKELETON = "part_skeleton"  # consonant skeleton of a part the variant table does not know
+# ... and of a part it knows. Two known names with one skeleton are two names, not two spellings
+# (Hassan and Hussain are both "hsn"), as the matcher's skeletons_agree has it: a known part of
+# the query meets a skeleton only of an unknown one (a transliteration or an unseen spelling).
+KNOWN_PART_SKELETON = "known_part_skeleton"
 FATHER_PART = "father_part"
 FATHER_PART_SKELETON = "father_part_skeleton"
 DOCUMENT = "document"  # tazkira, passport or other document number
 PHONE = "phone"
 EMAIL = "email"
 
-KINDS = (NAME, TOKENS, SKELETON, RUN, SLIP, PART, PART_SKELETON, FATHER_PART, FATHER_PART_SKELETON,
+KINDS = (NAME, TOKENS, SKELETON, RUN, SLIP, PART, PART_SKELETON, KNOWN_PART_SKELETON, FATHER_PART, FATHER_PART_SKELETON,
          DOCUMENT, PHONE, EMAIL)
 
 # Best first; an identifier (document, phone, e-mail) is as good as the exact name.
@@ -137,7 +141,7 @@ def _whole_name_keys(tokens: list[str]) -> set[tuple[str, str]]:
     keys |= _slip_keys(tokens)
     for t in tokens:
         keys.add((PART, t))
-        keys.add((PART_SKELETON, skeleton(t)))
+        keys.add((KNOWN_PART_SKELETON if is_known(t) else PART_SKELETON, skeleton(t)))
     return {(k, v) for k, v in keys if v}
 
 
@@ -222,7 +226,7 @@ def parse_query(text: str) -> Query:
     return Query(frozenset(whole), parts, fparts, frozenset())
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PersonMatch:
     """One person found, and how well: `level` (0 exact .. 4 parts, see LEVEL_NAMES), then
     `spelled`, how many of the query's parts matched in the same canonical spelling rather than
@@ -237,15 +241,23 @@ class PersonMatch:
         return LEVEL_NAMES[self.level]
 
 
+def _skeleton_kinds(part: str) -> tuple[str, ...]:
+    """The kinds of skeleton row a query part may meet (see KNOWN_PART_SKELETON)."""
+    return (PART_SKELETON,) if is_known(part) else (PART_SKELETON, KNOWN_PART_SKELETON)
+
+
 def rank(query: Query, rows: Iterable[tuple[object, str, str]], key: bytes) -> list[PersonMatch]:
     """Match levels from the (person id, kind, digest) rows that share a digest with the query."""
     wanted: dict[tuple[str, str], int] = {}
     for kind, d in digests(query.whole | query.identifiers, key):
         wanted[(kind, d)] = LEVEL_OF[kind]
-    part_of: dict[tuple[str, str], tuple[int, bool]] = {}  # digest -> (query part, same spelling)
+    # digest -> the query parts it stands for, and whether in the same spelling (two parts may
+    # share a skeleton: Hassan and Hussain are both "hsn").
+    part_of: dict[tuple[str, str], list[tuple[int, bool]]] = {}
     for i, (t, sk) in enumerate(query.parts):
-        part_of[(PART, blind_index(key, purpose(PART), t))] = (i, True)
-        part_of.setdefault((PART_SKELETON, blind_index(key, purpose(PART_SKELETON), sk)), (i, False))
+        part_of.setdefault((PART, blind_index(key, purpose(PART), t)), []).append((i, True))
+        for kind in _skeleton_kinds(t):
+            part_of.setdefault((kind, blind_index(key, purpose(kind), sk)), []).append((i, False))
     father_of: dict[tuple[str, str], int] = {}
     for i, (t, sk) in enumerate(query.father_parts):
         father_of[(FATHER_PART, blind_index(key, purpose(FATHER_PART), t))] = i
@@ -257,8 +269,7 @@ def rank(query: Query, rows: Iterable[tuple[object, str, str]], key: bytes) -> l
     for pid, kind, d in rows:
         if (kind, d) in wanted:
             best[pid] = min(best.get(pid, PARTS), wanted[(kind, d)])
-        if (kind, d) in part_of:
-            i, spelled = part_of[(kind, d)]
+        for i, spelled in part_of.get((kind, d), ()):
             seen = parts.setdefault(pid, {})
             seen[i] = seen.get(i, False) or spelled
         if (kind, d) in father_of:
@@ -270,16 +281,16 @@ def rank(query: Query, rows: Iterable[tuple[object, str, str]], key: bytes) -> l
             continue  # some distinctive part of the query is not in this person's name
         if query.father_parts and len(fathers.get(pid, ())) < len(query.father_parts):
             continue
-        found.append(PersonMatch(best.get(pid, PARTS), -sum(seen.values()), pid))
-    found.sort(key=lambda m: (m.level, m.spelled, str(m.person_id)))
-    return [PersonMatch(m.level, -m.spelled, m.person_id) for m in found]
+        found.append(PersonMatch(best.get(pid, PARTS), sum(seen.values()), pid))
+    found.sort(key=lambda m: (m.level, -m.spelled, str(m.person_id)))
+    return found
 
 
 def query_digests(query: Query, key: bytes) -> set[tuple[str, str]]:
     """Every (kind, digest) a person's rows might share with the query."""
     out = digests(query.whole | query.identifiers, key)
     for t, sk in query.parts:
-        out |= digests({(PART, t), (PART_SKELETON, sk)}, key)
+        out |= digests({(PART, t)} | {(kind, sk) for kind in _skeleton_kinds(t)}, key)
     for t, sk in query.father_parts:
         out |= digests({(FATHER_PART, t), (FATHER_PART_SKELETON, sk)}, key)
     return out

@@ -210,3 +210,10 @@ def test_one_letter_off_in_one_part_is_found_below_the_skeleton_level():
     assert levels("Akbar Hakiimi") == {hakimi.pk: "exact"}
     assert levels("Akbar Hakmi") == {hakimi.pk: "skeleton"}
     assert levels("Akbar Hakimin") == {hakimi.pk: "one letter off"}  # an extra consonant
+
+
+def test_two_query_parts_with_one_skeleton_are_each_looked_for():
+    # Hassan and Hussain share the skeleton "hsn": each part of the query must still be found.
+    both = make("حسن حسین")
+    make("حسن کریمی")
+    assert found("Hassan Hussain") == [both.pk]

@@ -1,4 +1,5 @@
-# Search keys gained the one-letter-off kind (resettle.people.search.SLIP): rebuild them for the
+# Search keys gained the one-letter-off kind (resettle.people.search.SLIP) and known parts' skeletons
+# apart (KNOWN_PART_SKELETON): rebuild them for the
 # people already there, under the current index key.
 
 from django.db import migrations
