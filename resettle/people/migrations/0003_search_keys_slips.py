@@ -1,6 +1,6 @@
-# Search keys gained the one-letter-off kind (resettle.people.search.SLIP) and known parts' skeletons
-# apart (KNOWN_PART_SKELETON): rebuild them for the
-# people already there, under the current index key.
+# Search keys gained the one-letter-off kind (resettle.people.search.SLIP), and known parts'
+# skeletons are kept apart (KNOWN_PART_SKELETON): rebuild the keys of the people already there,
+# under the current index key.
 
 from django.db import migrations
 
