@@ -125,6 +125,54 @@ def measure_db(rows: int) -> dict:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# The engine before this step (vocabulary as data, several dates, service arithmetic), timed in
+# the same run on the same situations so the figures compare under the same load.
+BASELINE_COMMIT = "8fda192"
+BASELINE_CHILD = r"""
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+from resettle.policies.engine import Situation, evaluate, get_policy
+cases = json.loads(sys.argv[2])
+out = []
+for pid, situation in cases:
+    policy = get_policy(pid)
+    for _ in range(50):
+        evaluate(policy, situation)
+    cpu = []
+    for _ in range(2000):
+        c0 = time.process_time()
+        evaluate(policy, Situation.from_dict(situation))
+        cpu.append((time.process_time() - c0) * 1000)
+    out.append(statistics.median(cpu))
+print(json.dumps(out))
+"""
+
+
+def baseline_evaluations(cases: list[tuple[str, dict]]) -> list[float] | None:
+    """CPU median ms per case under the engine at BASELINE_COMMIT, or None without git."""
+    import json
+    import subprocess
+    import sys
+    import tarfile
+    import tempfile
+
+    repo = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "old.tar"
+        made = subprocess.run(["git", "archive", "-o", str(archive), BASELINE_COMMIT, "resettle/__init__.py",
+                               "resettle/policies/__init__.py", "resettle/policies/engine", "resettle/policies/data"],
+                              cwd=repo, capture_output=True)
+        if made.returncode:
+            return None
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        out = subprocess.run([sys.executable, "-c", BASELINE_CHILD, tmp, json.dumps(cases, default=str)],
+                             cwd=tmp, capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(out.stderr)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def timed(fn, repeat: int) -> tuple[list[float], object]:
     times, out = [], None
     for _ in range(repeat):
@@ -151,19 +199,26 @@ def main() -> None:
 
     # one evaluation, including parsing the situation, under each shipped policy
     lines += ["### Evaluate one application (target <= 5 ms)", "",
-              "| policy@version | median ms | p95 ms | max ms | CPU median ms | CPU p95 ms | runs |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+              f"Baseline in the same run: the engine before vocabulary as data, several dates and service "
+              f"arithmetic (commit {BASELINE_COMMIT}), on the same situations (AU LEE did not exist then).", "",
+              "| policy@version | median ms | p95 ms | max ms | CPU median ms | CPU p95 ms | runs "
+              "| baseline CPU median ms | ratio |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     big = {**APPLICATION, "principal": {**APPLICATION["principal"], "employment": [
         {**APPLICATION["principal"]["employment"][i % 2], "start": f"{2003 + i}-01-01", "end": f"{2003 + i}-11-30"}
         for i in range(10)]}, "members": APPLICATION["members"] * 2}
-    for pid, ref, sit, what in (("nz-bamyan-2012", "2013-01-20", APPLICATION, ""),
-                                ("nz-bamyan-2012", "2012-11-01", APPLICATION, ""),
-                                ("nz-afghan-2021", "2021-08-20", APPLICATION, ""),
-                                ("uk-arap", "2022-01-10", APPLICATION, ""),
-                                ("us-siv", "2021-09-01", APPLICATION, ""),
-                                ("au-lee", "2013-09-01", APPLICATION, ""),
-                                ("us-siv", "2021-09-01", big, " (10 periods, 8 family)"),
-                                ("nz-bamyan-2012", "2013-01-20", big, " (10 periods, 8 family)")):
+    eval_cases = (("nz-bamyan-2012", "2013-01-20", APPLICATION, ""),
+                  ("nz-bamyan-2012", "2012-11-01", APPLICATION, ""),
+                  ("nz-afghan-2021", "2021-08-20", APPLICATION, ""),
+                  ("uk-arap", "2022-01-10", APPLICATION, ""),
+                  ("us-siv", "2021-09-01", APPLICATION, ""),
+                  ("au-lee", "2013-09-01", APPLICATION, ""),
+                  ("us-siv", "2021-09-01", big, " (10 periods, 8 family)"),
+                  ("nz-bamyan-2012", "2013-01-20", big, " (10 periods, 8 family)"))
+    old = [c for c in eval_cases if c[0] != "au-lee"]
+    base = baseline_evaluations([(pid, {**sit, "reference_date": ref}) for pid, ref, sit, _ in old]) or []
+    base_ms = {(pid, ref, what): ms for (pid, ref, _, what), ms in zip(old, base)}
+    for pid, ref, sit, what in eval_cases:
         policy = get_policy(pid)
         situation = {**sit, "reference_date": ref}
         version = policy.version_on(date.fromisoformat(ref))
@@ -177,8 +232,10 @@ def main() -> None:
             cpu.append((time.process_time() - c0) * 1000)
             wall.append((time.perf_counter() - t0) * 1000)
         ms, cms = sorted(wall), sorted(cpu)
+        b = base_ms.get((pid, ref, what))
         lines.append(f"| {pid}@{version.id}{what} | {statistics.median(ms):.3f} | {ms[int(0.95 * len(ms))]:.3f} "
-                     f"| {ms[-1]:.3f} | {statistics.median(cms):.3f} | {cms[int(0.95 * len(cms))]:.3f} | {len(ms)} |")
+                     f"| {ms[-1]:.3f} | {statistics.median(cms):.3f} | {cms[int(0.95 * len(cms))]:.3f} | {len(ms)} "
+                     f"| {f'{b:.3f}' if b else '—'} | {f'{statistics.median(cms) / b:.2f}' if b else '—'} |")
         print(lines[-1], flush=True)
 
     n = args.records
