@@ -67,7 +67,7 @@ def _ticks(top: float, count: int = 4) -> list[float]:
 
 def _open(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
     return [
-        f'<svg {_a(xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {width} {height}", width="100%", role="img", aria_labelledby=f"{chart_id}-t {chart_id}-d", font_family=FONT, font_size=12, fill=INK, class_="chart-svg", preserveAspectRatio="xMinYMin meet")}>',
+        f'<svg {_a(xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {width} {height}", width="100%", role="img", aria_labelledby=f"{chart_id}-t {chart_id}-d", font_family=FONT, font_size=13, fill=INK, class_="chart-svg", preserveAspectRatio="xMinYMin meet")}>',
         f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>',
         f'<rect {_a(x=0, y=0, width=width, height=height, fill="#ffffff")}/>',
@@ -84,7 +84,7 @@ def _legend(series: Sequence[SeriesData], x: float, y: float) -> list[str]:
 
 
 def horizontal_bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[SeriesData], *,
-                    unit: str = "", width: int = 640, label_width: int = 210) -> str:
+                    unit: str = "", width: int = 600, label_width: int = 170) -> str:
     """Grouped horizontal bars, one group per category (long labels such as stage names read
     well down the side). Values are written at the end of each bar."""
     n_series = max(1, len(series))
@@ -131,7 +131,7 @@ def horizontal_bars(chart_id: str, title: str, categories: Sequence[str], series
 
 
 def vertical_bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[SeriesData], *,
-                  unit: str = "", width: int = 640, height: int = 280, max_labels: int = 12) -> str:
+                  unit: str = "", width: int = 600, height: int = 300, max_labels: int = 12) -> str:
     """Grouped vertical bars over time (quarters, months, flights). With many categories only
     every k-th label is written so they never overlap; each bar has its own tooltip."""
     n_series = max(1, len(series))

@@ -21,12 +21,13 @@ def _pathway(request) -> tuple[DashboardFilter, str]:
 
 def chart_svg(fig: Figure) -> str:
     series = [charts.SeriesData(s.label, s.values) for s in fig.series if s.in_chart]
-    categories = fig.categories
+    categories = fig.chart_labels or fig.categories
     if fig.key == "seats" and len(categories) > selectors.CHART_FLIGHTS:
         categories = categories[-selectors.CHART_FLIGHTS:]
         series = [charts.SeriesData(s.label, list(s.values)[-selectors.CHART_FLIGHTS:]) for s in series]
     draw = charts.vertical_bars if fig.chart == "vertical" else charts.horizontal_bars
-    return draw(f"chart-{fig.key}", fig.title, categories, series, unit=fig.unit)
+    extra = {"max_labels": 8} if fig.chart == "vertical" else {}
+    return draw(f"chart-{fig.key}", fig.title, categories, series, unit=fig.unit, **extra)
 
 
 def dashboard(request):
