@@ -21,6 +21,7 @@ COMMANDS = {
     "policies": [sys.executable, "-m", "bench.policies.run"],
     "security": [sys.executable, "-m", "bench.security.run", "--scale", "10"],
     "demo": [sys.executable, "-m", "bench.demo.generate"],
+    "reporting": [sys.executable, "-m", "bench.reporting.run"],
 }
 
 
