@@ -243,6 +243,12 @@ class _Prepared:
             members = [h for h in members if h not in empty] or members[:1]
             if len(members) == 1 and members[0] in empty:
                 return
+            pinned_empty = [h for h in members if h.seats == 0 and h.lap_infants == 0 and h.pinned_flight is not None]
+            if pinned_empty:
+                for h in pinned_empty:
+                    self.problems.append(f"{h.name} is pinned to flight {self._flight_name(h.pinned_flight)} "
+                                         "but nobody in it is ready to travel.")
+                return
         together = len(members) > 1
         names = ", ".join(h.name for h in members)
         # A hold or a block on one linked household keeps the whole group back: relatives who

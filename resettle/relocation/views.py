@@ -4,6 +4,7 @@ A refused request comes back as a message on the page it came from, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -251,8 +252,12 @@ def arrive(request, pk):
     form = forms.ArrivalForm(request.POST)
     if not form.is_valid():
         raise services.RelocationError(_form_errors(form))
-    count = services.flight_arrive(actor=request.user, flight=flight, on=form.cleaned_data["on"],
-                                   missing=request.POST.getlist("missing"))
+    missing = request.POST.getlist("missing")
+    try:
+        missing = [str(uuid.UUID(m)) for m in missing]
+    except ValueError:
+        raise services.RelocationError("The list of people who did not arrive is malformed: reload the page.") from None
+    count = services.flight_arrive(actor=request.user, flight=flight, on=form.cleaned_data["on"], missing=missing)
     messages.success(request, f"Arrival recorded: {count} people arrived.")
     return redirect("relocation:flight", pk)
 

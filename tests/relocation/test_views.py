@@ -95,6 +95,12 @@ def test_bad_requests_come_back_as_messages_not_errors(client_, coordinator, mak
     assert "at least two" in response.content.decode()
     assert client_.get(reverse("relocation:tranche", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
     assert client_.get(reverse("relocation:tranche_new")).status_code == 405
+    flight = Flight.objects.create(tranche=tranche, code="F", date=FLIGHT_DAY, origin="a", destination="b",
+                                   aircraft="c", seats=3)
+    response = post(client_, "arrive", flight.pk, data={"on": "2026-01-01", "missing": ["not-a-uuid"]})
+    assert "malformed" in response.content.decode()
+    response = post(client_, "arrive", flight.pk, data={"on": "2026-01-01"})
+    assert "Close boarding on F before recording its arrival" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [ANALYST, INTAKE_OFFICER])
