@@ -64,7 +64,8 @@ class EmploymentRecord(models.Model):
     raw_location = models.CharField(max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    content_sha256 = models.CharField(max_length=64, help_text="Of the normalised row: detects changed re-imports.")
+    content_sha256 = models.CharField(max_length=64, help_text="HMAC (index key) of the normalised row: detects "
+                                                              "changed re-imports; unkeyed, it would let guesses be tested.")
     full_name_index = BlindIndexField(source="full_name", purpose="record.name", normaliser=NAME_KEY)
     father_name_index = BlindIndexField(source="father_name", purpose="record.father", normaliser=NAME_KEY)
     # Derived: records the matcher takes to be one person (rotations, re-hires, two sources) share
