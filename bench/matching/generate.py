@@ -367,6 +367,7 @@ def generate(n_records: int, n_applicants: int, seed: int = 7, clean: frozenset[
                 "start_date": "" if rng.random() < 0.08 else start.isoformat(),
                 "end_date": "" if rng.random() < 0.12 else end.isoformat(),
                 "_pid": p.pid,
+                "_person": p,
                 "_unit": unit,
                 "_role": rec_role,
                 "_period": (start, end),
@@ -425,6 +426,7 @@ def generate(n_records: int, n_applicants: int, seed: int = 7, clean: frozenset[
             "claimed_start": jitter(start).isoformat() if rng.random() < 0.9 else "",
             "claimed_end": jitter(end).isoformat() if rng.random() < 0.9 else "",
             "_pid": p.pid,
+            "_person": p,
         })
         apid[aid] = p.pid
 

@@ -254,11 +254,85 @@ def ablations(args, work: Path) -> list[dict]:
 
 # ---- main ------------------------------------------------------------------------------------
 
+# Candidates this probable or more are in a verifier's list (the matcher's CANDIDATE_FLOOR is
+# about 1 in 1000): the low-threshold run behind candidate recall and the reliability table.
+RECALL_THRESHOLD = 0.001
+FULL = (200_000, 20_000)
+SMALL = (20_000, 2_000)
+
+
+def load_generator(name: str):
+    """generate(n_records, n_applicants, seed) -> (records, applicants, link_truth, person) of
+    our generator or of the independently written one (bench/matching/second_generator)."""
+    if name == "ours":
+        from bench.matching.generate import generate
+
+        return generate
+    # Written independently (bench/matching/second_generator/README.md): only run, never read.
+    from bench.matching.second_generator.generate import generate as generate_second
+
+    return generate_second
+
+
+GENERATOR_LABELS = {"ours": "ours (bench/matching/generate.py)",
+                    "second": "second (bench/matching/second_generator, written independently)"}
+
+
+def measure(work: Path, tag: str, data, *, splink: bool = True) -> dict:
+    """Ours (and Splink) on one data set: link at the default threshold (time, memory, F1), link
+    at RECALL_THRESHOLD (candidate recall, reliability table), dedupe (time, memory, F1)."""
+    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, write_csv
+    from bench.matching.recall import candidate_recall, read_scored, reliability
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    records, applicants, link_truth, person = data
+    R, A = work / f"records_{tag}.csv", work / f"applicants_{tag}.csv"
+    write_csv(R, records, RECORD_COLUMNS)
+    write_csv(A, applicants, APPLICANT_COLUMNS)
+    dedupe_truth = cluster_pairs(person)
+    out = {"records": len(records), "applicants": len(applicants), "n_truth": len(link_truth),
+           "n_with": len({a for a, _ in link_truth}), "n_dup_pairs": len(dedupe_truth), "R": R, "A": A}
+    th = str(DEFAULT_THRESHOLD)
+    for name in ("ours", "splink"):
+        if name == "splink" and not splink:
+            continue
+        mod = "resettle.matching.cli" if name == "ours" else "bench.matching.splink_baseline"
+        verb = "match" if name == "ours" else "link"
+        M, ML, C = (work / f"{x}_{name}_{tag}.csv" for x in ("M", "ML", "C"))
+        base = [PY, "-m", mod, verb, "--records", str(R), "--applicants", str(A)]
+        print(f"[{tag}] {name} link ...", file=sys.stderr)
+        wall, peak, _ = run_measured(base + ["--out", str(M), "--threshold", th])
+        if name == "ours":
+            print(f"[{tag}] {name} link at {RECALL_THRESHOLD} (candidates) ...", file=sys.stderr)
+            lwall, _, _ = run_measured(base + ["--out", str(ML), "--threshold", str(RECALL_THRESHOLD)])
+        else:
+            # The baseline writes every pair above 0.01 whatever the threshold (splink_baseline.link).
+            ML, lwall = M, wall
+        print(f"[{tag}] {name} dedupe ...", file=sys.stderr)
+        dwall, dpeak, _ = run_measured([PY, "-m", mod, "dedupe", "--applicants", str(A), "--out", str(C)]
+                                       + (["--threshold", th] if name == "splink" else []))
+        pred = read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD)
+        lp, lr, lf = prf(pred, link_truth)
+        bt, bf = best_threshold(M if name == "ours" else ML, link_truth, DEFAULT_THRESHOLD if name == "ours" else 0.0)
+        dp, dr, df = prf(cluster_pairs(read_clusters(C)), dedupe_truth)
+        scored = read_scored(ML)
+        out[name] = dict(wall=wall, peak=peak, p=lp, r=lr, f1=lf, n_pred=len(pred), best_t=bt, best_f1=bf,
+                         dwall=dwall, dpeak=dpeak, dp=dp, dr=dr, df=df, low_wall=lwall,
+                         recall=candidate_recall(scored, link_truth), reliability=reliability(scored, link_truth))
+        print(f"[{tag}] {name}: link F1 {lf:.4f}, recall {out[name]['recall']}", file=sys.stderr)
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--records", type=int, default=200_000)
-    p.add_argument("--applicants", type=int, default=20_000)
+    p.add_argument("--records", type=int, default=FULL[0])
+    p.add_argument("--applicants", type=int, default=FULL[1])
     p.add_argument("--small", action="store_true", help="20,000 records x 2,000 applicants")
+    p.add_argument("--generators", default="ours",
+                   help="comma-separated: ours, second (the independently written generator)")
+    p.add_argument("--sizes", default=None,
+                   help="comma-separated RECORDSxAPPLICANTS for the side-by-side table, e.g. 20000x2000,200000x20000 "
+                        "(default: only --records x --applicants)")
     p.add_argument("--no-splink", action="store_true")
     p.add_argument("--no-sizes", action="store_true", help="skip the F1-by-size runs at smaller sizes")
     p.add_argument("--no-ablations", action="store_true", help="skip the runs with one difficulty taken away")
@@ -266,50 +340,32 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
     if args.small:
-        args.records, args.applicants = 20_000, 2_000
+        args.records, args.applicants = SMALL
     sys.path.insert(0, str(ROOT))
-    from bench.matching.generate import APPLICANT_COLUMNS, RECORD_COLUMNS, generate, write_csv
     from resettle.matching import DEFAULT_THRESHOLD
 
     info = machine()
     print(info, file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="matching-bench-"))
-    t = time.perf_counter()
-    records, applicants, link_truth, person = generate(args.records, args.applicants, seed=args.seed)
-    gen_s = time.perf_counter() - t
-    R, A = work / "records.csv", work / "applicants.csv"
-    write_csv(R, records, RECORD_COLUMNS)
-    write_csv(A, applicants, APPLICANT_COLUMNS)
-    dedupe_truth = cluster_pairs(person)
-    n_with = len({a for a, _ in link_truth})
-    print(f"generated {len(records)} records, {len(applicants)} applicants in {gen_s:.1f}s -> {work}", file=sys.stderr)
-
-    res: dict[str, dict] = {}
-    th = str(DEFAULT_THRESHOLD)
-    for name, cmd_link, cmd_dedupe in [
-        ("ours",
-         [PY, "-m", "resettle.matching.cli", "match", "--records", str(R), "--applicants", str(A), "--out", str(work / "M_ours.csv")],
-         [PY, "-m", "resettle.matching.cli", "dedupe", "--applicants", str(A), "--out", str(work / "C_ours.csv")]),
-        ("splink",
-         [PY, "-m", "bench.matching.splink_baseline", "link", "--records", str(R), "--applicants", str(A), "--out", str(work / "M_splink.csv"), "--threshold", th],
-         [PY, "-m", "bench.matching.splink_baseline", "dedupe", "--applicants", str(A), "--out", str(work / "C_splink.csv"), "--threshold", th]),
-    ]:
-        if name == "splink" and args.no_splink:
-            continue
-        print(f"running {name} link ...", file=sys.stderr)
-        wall, peak, _ = run_measured(cmd_link)
-        pred = read_pairs(work / f"M_{name}.csv", "applicant_id", "record_id", DEFAULT_THRESHOLD)
-        lp, lr, lf = prf(pred, link_truth)
-        bt, bf = best_threshold(work / f"M_{name}.csv", link_truth, DEFAULT_THRESHOLD if name == "ours" else 0.0)
-        print(f"running {name} dedupe ...", file=sys.stderr)
-        dwall, dpeak, _ = run_measured(cmd_dedupe)
-        dp, dr, df = prf(cluster_pairs(read_clusters(work / f"C_{name}.csv")), dedupe_truth)
-        res[name] = dict(wall=wall, peak=peak, p=lp, r=lr, f1=lf, n_pred=len(pred), best_t=bt, best_f1=bf,
-                         dwall=dwall, dpeak=dpeak, dp=dp, dr=dr, df=df)
-        print(name, res[name], file=sys.stderr)
+    sizes = [(args.records, args.applicants)]
+    if args.sizes:
+        sizes = [tuple(int(x) for x in s.lower().split("x")) for s in args.sizes.split(",")]
+    main_size = max(sizes)
+    args.records, args.applicants = main_size
+    datasets = []  # (generator, size, result)
+    for gen in args.generators.split(","):
+        generate = load_generator(gen)
+        for n_rec, n_app in sizes:
+            tag = f"{gen}_{n_rec}"
+            t = time.perf_counter()
+            data = generate(n_rec, n_app, seed=args.seed)
+            print(f"[{tag}] generated {len(data[0])} records, {len(data[1])} applicants in "
+                  f"{time.perf_counter() - t:.1f}s -> {work}", file=sys.stderr)
+            datasets.append((gen, (n_rec, n_app), measure(work, tag, data, splink=not args.no_splink)))
+    main_res = next(r for g, s, r in datasets if g == args.generators.split(",")[0] and s == main_size)
 
     print("measuring single-applicant latency ...", file=sys.stderr)
-    lat = latency(R, A)
+    lat = latency(main_res["R"], main_res["A"])
     print(lat, file=sys.stderr)
     print("FEBRL4 ...", file=sys.stderr)
     fp, fr, ff, fwall = febrl4_ours(DEFAULT_THRESHOLD)
@@ -323,8 +379,8 @@ def main(argv=None) -> int:
 
     by_size = [] if args.no_sizes else f1_by_size(args, work)
     ablated = [] if args.no_ablations else ablations(args, work)
-    write_report(args, info, res, lat, (fp, fr, ff, fwall), splink_febrl, len(link_truth), n_with,
-                 len(dedupe_truth), DEFAULT_THRESHOLD, by_size, ablated)
+    write_report(args, info, datasets, main_res, lat, (fp, fr, ff, fwall), splink_febrl, DEFAULT_THRESHOLD,
+                 by_size, ablated)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -368,66 +424,76 @@ NOTES = [
 ]
 
 
-def _verdict(target: float, full: float, clean: float) -> str:
-    """What the perfect-spelling ablation says about one F1 target."""
-    if full >= target:
-        return f"the target ({target}) is met; spelling still costs {clean - full:.4f}"
-    if clean < target:
-        return (f"the target ({target}) is above even the perfect-spelling figure, so at this density of namesakes "
-                f"it is beyond what these columns allow this matcher; spelling costs {clean - full:.4f} of the gap")
-    return f"the target ({target}) is within the perfect-spelling figure: the shortfall is spelling still to be handled"
-
-
 def _gb(b: int) -> str:
     return f"{b / 1024**3:.2f} GB"
 
 
-def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_dup_pairs, threshold,
-                 by_size=(), ablated=()) -> None:
-    ours = res["ours"]
-    sp = res.get("splink")
-    full = args.records >= 200_000 and args.applicants >= 20_000
+def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, threshold, by_size=(), ablated=()) -> None:
+    from bench.matching.recall import reliability_markdown, worst_gap
+
+    ours = ours_main["ours"]
+    full = (args.records, args.applicants) >= FULL
 
     def mark(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
+    gens = list(dict.fromkeys(g for g, _, _ in datasets))
+    sizes = ",".join(f"{r}x{a}" for r, a in dict.fromkeys(s for _, s, _ in datasets))
     lines = [
         "## Matching (names, dates, probabilistic linkage)",
         "",
-        f"Command: `.venv/bin/python -m bench.matching.run --records {args.records} --applicants {args.applicants}`"
-        + (" (full size)" if full else " (reduced size; targets are for 200,000 x 20,000)"),
+        f"Command: `.venv/bin/python -m bench.matching.run --generators {','.join(gens)} --sizes {sizes}`",
         f"Machine: {info}.",
         f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, seed {args.seed}, default threshold {threshold}.",
         "",
-        f"Data: bench/matching/generate.py, {args.records:,} HR records x {args.applicants:,} applications; "
-        f"{n_truth:,} true (applicant, record) pairs, {n_with:,} applicants with at least one record, "
-        f"{n_dup_pairs:,} true duplicate-application pairs. Clerk spelling habits, Dari script, Solar Hijri years, "
-        "typos, missing fields, namesakes, brothers, relatives claiming a relative's service, people with no record.",
+        "Data sets (each with its truth; neither generator's truth is read by the matcher):",
         "",
-        "| | ours | Splink 5 (DuckDB) | ours / Splink |",
-        "|---|---|---|---|",
     ]
-
-    def row(label, key, fmt, ratio=True):
-        a = ours[key]
-        b = sp[key] if sp else None
-        r = f"{a / b:.2f}" if (sp and ratio and b) else "-"
-        lines.append(f"| {label} | {fmt(a)} | {fmt(b) if sp else '-'} | {r} |")
-
-    f3 = lambda v: f"{v:.4f}"  # noqa: E731
-    row("link precision", "p", f3)
-    row("link recall", "r", f3)
-    row("link pair F1", "f1", f3)
-    row("link pair F1 at the best of 13 thresholds (ours: only those at or above the default, the pairs it writes)", "best_f1", f3)
-    row("... that threshold", "best_t", lambda v: f"{v:g}", ratio=False)
-    row("link wall time (read CSV .. write CSV)", "wall", lambda v: f"{v:.1f} s")
-    row("link peak memory (process + workers)", "peak", _gb)
-    row("dedupe precision", "dp", f3)
-    row("dedupe recall", "dr", f3)
-    row("dedupe pair F1", "df", f3)
-    row("dedupe wall time", "dwall", lambda v: f"{v:.1f} s")
-    row("dedupe peak memory", "dpeak", _gb)
+    for g, (n_rec, n_app), r in datasets:
+        lines.append(f"- {GENERATOR_LABELS[g]}, {n_rec:,} records x {n_app:,} applications: {r['n_truth']:,} true "
+                     f"(applicant, record) pairs, {r['n_with']:,} applicants with at least one record, "
+                     f"{r['n_dup_pairs']:,} true duplicate-application pairs.")
     lines += [
+        "",
+        "### Candidate recall: is the person's true record on the verifier's screen?",
+        "",
+        f"A true pair is among the candidates when the matcher scores it at {RECALL_THRESHOLD} or more (ours; the"
+        " candidate list's floor is about 1 in 1000) or writes it at all (Splink: every pair above 0.01). Its rank is"
+        " the number of other people's records above it (a person's own other rotations do not hide it). "
+        "\"applicants top 1\": the share of applicants with a record whose first candidate is one of theirs.",
+        "",
+        "| generator | records x applications | matcher | any probability | ranked first | within five | "
+        "applicants top 1 | link P | link R | link F1 (0.5) | link wall | link peak | dedupe F1 | dedupe wall | dedupe peak |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for g, (n_rec, n_app), r in datasets:
+        for name, label in (("ours", "ours"), ("splink", "Splink 5")):
+            m = r.get(name)
+            if not m:
+                continue
+            rc = m["recall"]
+            lines.append(
+                f"| {g} | {n_rec:,} x {n_app:,} | {label} | {rc['any']:.4f} | {rc['top1']:.4f} | {rc['top5']:.4f} | "
+                f"{rc['app_top1']:.4f} | {m['p']:.4f} | {m['r']:.4f} | {m['f1']:.4f} | {m['wall']:.1f} s | "
+                f"{_gb(m['peak'])} | {m['df']:.4f} | {m['dwall']:.1f} s | {_gb(m['dpeak'])} |")
+    lines += [
+        "",
+        "### Reliability: are pairs shown at probability p right p of the time?",
+        "",
+        "Every candidate pair of ours, by probability bin: how many, their mean probability, and the share that is "
+        "a true pair. Target: every bin within 0.05 of its mean (bins with at least 30 pairs).",
+        "",
+    ]
+    for g, (n_rec, n_app), r in datasets:
+        m = r["ours"]
+        sp = r.get("splink")
+        lines += [f"{GENERATOR_LABELS[g]}, {n_rec:,} x {n_app:,}: largest gap {worst_gap(m['reliability']):.3f}, "
+                  f"{mark(worst_gap(m['reliability']) <= 0.05)}"
+                  + (f" (Splink 5: {worst_gap(sp['reliability']):.3f})" if sp else ""), ""]
+        lines += reliability_markdown(m["reliability"]) + [""]
+    sp = ours_main.get("splink")
+    lines += [
+        f"### Targets and peers ({GENERATOR_LABELS[gens[0]]}, {args.records:,} x {args.applicants:,})",
         "",
         f"Single application against {lat['records']:,} indexed records (`Index.candidates(limit=10)`, "
         f"{lat['n']} random applications, index built in {lat['build_s']:.1f} s): "
@@ -441,12 +507,18 @@ def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_d
         "",
         "Targets (200,000 x 20,000, 2 cores):",
         "",
-        f"- link pair F1 >= 0.97: {ours['f1']:.4f}, {mark(ours['f1'] >= 0.97)}",
-        f"- link wall <= 60 s: {ours['wall']:.1f} s, {mark(ours['wall'] <= 60)}",
-        f"- peak memory <= 3 GB: {_gb(ours['peak'])}, {mark(ours['peak'] <= 3 * 1024**3)}",
-        f"- dedupe pair F1 >= 0.95: {ours['df']:.4f}, {mark(ours['df'] >= 0.95)}",
+        f"- candidate recall within five >= 0.99: {ours['recall']['top5']:.4f}, {mark(ours['recall']['top5'] >= 0.99)}",
+        f"- link wall <= 60 s: {ours['wall']:.1f} s, {mark(ours['wall'] <= 60)}"
+        + (f" (Splink 5: {sp['wall']:.1f} s, ratio {ours['wall'] / sp['wall']:.2f})" if sp else ""),
+        f"- peak memory <= 3 GB: {_gb(ours['peak'])}, {mark(ours['peak'] <= 3 * 1024**3)}"
+        + (f" (Splink 5: {_gb(sp['peak'])})" if sp else ""),
+        f"- dedupe pair F1 >= 0.95: {ours['df']:.4f}, {mark(ours['df'] >= 0.95)}"
+        + (f" (Splink 5: {sp['df']:.4f})" if sp else ""),
         f"- one application p95 <= 100 ms: {lat['p95']:.1f} ms, {mark(lat['p95'] <= 100)}",
         f"- FEBRL4 F1 >= 0.98: {febrl[2]:.4f}, {mark(febrl[2] >= 0.98)}",
+        f"- link pair F1 (no longer a target; reported with the perfect-spelling ceiling below): {ours['f1']:.4f}"
+        + (f"; at the best of 13 thresholds {ours['best_f1']:.4f} (at {ours['best_t']:g}); Splink 5 {sp['f1']:.4f}, "
+           f"at its best threshold {sp['best_f1']:.4f} (at {sp['best_t']:g})" if sp else ""),
         "",
     ]
     if by_size:
@@ -471,13 +543,12 @@ def write_report(args, info, res, lat, febrl, splink_febrl, n_truth, n_with, n_d
         lines += [f"| {r['label']} | {r['p']:.4f} | {r['r']:.4f} | {r['link_f1']:.4f} | {r['dedupe_f1']:.4f} |"
                   for r in ablated]
         perfect = ablated[-1]
-
         lines += [
             "",
             f"With every name spelled perfectly this matcher reaches link F1 {perfect['link_f1']:.4f} and dedupe F1 "
-            f"{perfect['dedupe_f1']:.4f}; what is left then is namesakes and missing fields, which no name handling "
-            f"resolves. Link: {_verdict(0.97, ours['f1'], perfect['link_f1'])}. "
-            f"Dedupe: {_verdict(0.95, ours['df'], perfect['dedupe_f1'])}.",
+            f"{perfect['dedupe_f1']:.4f} (the ceiling for these columns); as generated it is "
+            f"{perfect['link_f1'] - ours['f1']:.4f} below that for link (aim: within 0.01) and "
+            f"{perfect['dedupe_f1'] - ours['df']:.4f} for dedupe.",
             "",
         ]
     lines += NOTES
