@@ -171,10 +171,27 @@ def _arabic_tokens(text: str) -> list[str]:
                 i += size
                 break
         else:
-            folded = _join_compounds(transliterate(words[i]).split())
-            out.extend(folded)
+            halves = _split_arabic(words[i])
+            if halves:
+                out.extend(halves)
+            else:
+                out.extend(_join_compounds(transliterate(words[i]).split()))
             i += 1
     return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _split_arabic(word: str) -> tuple[str, ...]:
+    """A Dari word the variant table does not know, made of two names it does ("محمدنبی",
+    "غلامنبی"): those two canonical tokens (as _split_run_together does for Latin)."""
+    arabic = _tables()[1]
+    best = None
+    for i in range(2, len(word) - 1):
+        head, tail = arabic.get(word[:i]), arabic.get(word[i:])
+        if head and tail and len(head) >= SPLIT_MIN and len(tail) >= SPLIT_MIN and (
+                best is None or abs(len(word) - 2 * i) < abs(len(word) - 2 * best[0])):
+            best = (i, head, tail)
+    return (best[1], best[2]) if best else ()
 
 
 _ARABIC_SUFFIXES = ("الله", "اللّه", "الدین", "الدين")
@@ -225,8 +242,38 @@ def _name_tokens(text: str) -> tuple[str, ...]:
         else:
             words = normalise_latin(run).split()
             words = _drop_titles(words, [fold_token(w) for w in words], titles)
-            tokens.extend(_canonical(t) for t in _join_compounds(words))
+            for t in _join_compounds(words):
+                tokens.extend(_split_run_together(t))
     return tuple(t for t in tokens if t)
+
+
+SPLIT_MIN = 3
+
+
+@functools.lru_cache(maxsize=100_000)
+def _split_run_together(folded: str) -> tuple[str, ...]:
+    """A folded token the variant table does not know, made of two names it does, is those two
+    ("Ghulamnabi", "Gulahmad", "Mohammadnabi" are "Ghulam Nabi", "Gul Ahmad", "Mohammad Nabi":
+    compound given names are written apart or together). Canonical tokens otherwise.
+
+    Both halves must be known names of at least SPLIT_MIN letters, so an unknown single name
+    is left whole; where several splits work, the most even one is taken. The same name written
+    either way splits the same way, so nothing is lost when a real single name ("Mirwais") is
+    split: its other spellings split alike."""
+    latin, _, _, common = _tables()
+    canonical = latin.get(folded)
+    if canonical is not None or len(folded) < 2 * SPLIT_MIN or folded.startswith("abd"):
+        return (canonical or folded,)
+    best = None
+    for i in range(2, len(folded) - 1):
+        head, tail = latin.get(folded[:i]), latin.get(folded[i:])
+        # A two-letter half only when it is a common name part (Shah, folded "$a").
+        if not (head and tail) or min(i, len(folded) - i) < SPLIT_MIN and not (
+                (i < SPLIT_MIN and head in common) or (len(folded) - i < SPLIT_MIN and tail in common)):
+            continue
+        if best is None or abs(len(folded) - 2 * i) < abs(len(folded) - 2 * best[0]):
+            best = (i, head, tail)
+    return (best[1], best[2]) if best else (folded,)
 
 
 def name_key(text: str | None, order_independent: bool = False) -> str:

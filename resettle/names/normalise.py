@@ -86,9 +86,12 @@ def normalise(text: str | None) -> str:
 
 # Relation markers: the name after them is the father's (s/o, d/o, bin, ibn, walad, "son of")
 # or, for w/o, the husband's. Perso-Arabic: ولد / ولدِ, فرزند, بن, بنت, دختر, همسر.
+# The Dari ezafe that joins "son" to the father's name ("walad-e", "ibn-i", "ولدِ", "پسرِ") may be
+# written with a hyphen, a space, a kasra or joined on; "s/o." and "S/O:" may touch the name.
 _RELATION_RE = re.compile(
-    r"(?:^|\s|,)(?:s\s*/\s*o|d\s*/\s*o|w\s*/\s*o|s\.o\.|d\.o\.|w\.o\.|son\s+of|daughter\s+of|wife\s+of|"
-    r"bin|ibn|bint|walad|wald|valad|ولد|فرزند|بن|بنت|دختر|همسر)(?:\.|:)?(?:\s|$)",
+    r"(?:^|\s|,)(?:s\s*/\s*o|d\s*/\s*o|w\s*/\s*o|s\.\s*o\.|d\.\s*o\.|w\.\s*o\.|son\s+of|daughter\s+of|wife\s+of|"
+    r"(?:bin|ibn|walad|wald|valad|walid(?=[-\s]?[ei]\b)|pisar|pesar)(?:[-\s]?[ei](?=[\s.:]|$))?|bint|"
+    r"(?:ولد|فرزند|پسر|بن)[\u064b-\u065f]?(?:\s?ی)?|بنت|دختر|همسر)(?:\.|:)?(?:\s+|$|(?<=[./:])(?=\w))",
     re.IGNORECASE,
 )
 
@@ -103,9 +106,9 @@ def split_father(text: str | None) -> tuple[str, str | None]:
     text = re.sub(r"\s+", " ", str(text)).strip()
     m = _RELATION_RE.search(text)
     father: str | None = None
-    if m and text[: m.start()].strip(" ,;"):
+    if m and text[: m.start()].strip(" ,;") and text[m.end():].strip(" ,;"):
+        # Both sides written: a marker word at either end is part of a name ("Farzand Ali").
         name, father = text[: m.start()].strip(" ,;"), text[m.end():].strip(" ,;")
-        father = father or None
     else:
         name = text
     name = _unswap(name)

@@ -147,3 +147,20 @@ def test_a_final_heh_after_a_consonant_is_a_vowel():
     assert transliterate("حمزه") == "hmza"
     # After alif it is the h of Shah.
     assert transliterate("شاه") == "shah"
+
+
+def test_two_known_names_run_together_are_the_two_names():
+    assert name_tokens("Ghulamnabi Karimi") == name_tokens("Ghulam Nabi Karimi")
+    assert name_tokens("Mohammadnabi") == name_tokens("Mohammad Nabi") == ["mohammad", "nabi"]
+    assert name_tokens("Ahmadshah") == ["ahmad", "shah"]
+    assert name_tokens("محمدنبی") == name_tokens("محمد نبی")
+    # A name the table does not know whole, nor as two names, stays one token.
+    assert len(name_tokens("Karimi")) == 1 and len(name_tokens("Jamshid")) == 1
+    assert name_tokens("Abdulrahman") == name_tokens("Abdul Rahman")
+
+
+def test_more_honorifics_are_titles():
+    for title in ("Sheikh", "Ustad", "Maulana", "Mufti", "Engr.", "Prof.", "Doctor"):
+        assert name_tokens(f"{title} Karim Rahimi") == name_tokens("Karim Rahimi"), title
+    for title in ("شیخ", "استاد", "مولانا", "الحاج"):
+        assert name_tokens(f"{title} کریم رحیمی") == name_tokens("کریم رحیمی"), title

@@ -44,3 +44,18 @@ def test_latin_normalisation():
 )
 def test_split_father(text, expected):
     assert split_father(text) == expected
+
+
+def test_father_inside_the_name_field_in_the_forms_clerks_write():
+    for text in ("Ali walad-e Hussain", "ALI WALAD E HUSSAIN", "Ali Walad-i Hussain", "Ali waladi Hussain",
+                 "Ali s/o.Hussain", "Ali S/O: Hussain", "Ali ibn-e Hussain", "Ali s.o. Hussain", "Ali bin Hussain"):
+        name, father = split_father(text)
+        assert (name.lower(), father.lower()) == ("ali", "hussain"), text
+    assert split_father("علی ولدِ حسین") == ("علی", "حسین")
+    assert split_father("علی پسر حسین") == ("علی", "حسین")
+
+
+def test_a_marker_word_at_either_end_is_part_of_the_name():
+    assert split_father("Ali Binyamin") == ("Ali Binyamin", None)
+    assert split_father("Walid Ahmad") == ("Walid Ahmad", None)
+    assert split_father("Ahmad Walad") == ("Ahmad Walad", None)
