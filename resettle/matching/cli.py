@@ -3,6 +3,7 @@
 match:  R.csv  record_id,full_name,father_name,birth_year,role,unit,location,start_date,end_date
         A.csv  applicant_id,full_name,father_name,birth_date,claimed_role,claimed_unit,
                claimed_location,claimed_start,claimed_end
+        either may add grandfather_name and tazkira_number (used when both have them)
         -> M.csv applicant_id,record_id,match_probability (every pair called a match)
 dedupe: A.csv -> C.csv applicant_id,cluster_id (every row)
 
@@ -58,6 +59,10 @@ def _tqdm(desc: str, quiet: bool):
     return wrap
 
 
+# Optional in either file; used (and explained) only when both files have them.
+OPTIONAL_COLUMNS = ("grandfather_name", "tazkira_number")
+
+
 def _read(path: Path, columns: tuple[str, ...], id_column: str) -> list[dict[str, str]]:
     try:
         fh = open(path, newline="", encoding="utf-8-sig")
@@ -75,7 +80,7 @@ def _read(path: Path, columns: tuple[str, ...], id_column: str) -> list[dict[str
             for rowno, row in enumerate(reader, start=2):
                 if None in row:
                     raise InputError(f"{path}, row {rowno}: more values than columns in the header")
-                values = {c: (row.get(c) or "").strip() for c in columns}
+                values = {c: (row.get(c) or "").strip() for c in columns + OPTIONAL_COLUMNS if c in header}
                 if not values[id_column]:
                     raise InputError(f"{path}, row {rowno}, column {id_column}: empty id")
                 if values[id_column] in seen:
@@ -108,7 +113,7 @@ def read_records(path: str | Path) -> _Rows:
     out = _Rows()
     out.path, out.rows = path, {}
     for row in _read(path, RECORD_COLUMNS, "record_id"):
-        out.append(RecordIn(**{c: row[c] for c in RECORD_COLUMNS}))
+        out.append(RecordIn(**{c: row[c] for c in RECORD_COLUMNS + OPTIONAL_COLUMNS if c in row}))
         out.rows[row["record_id"]] = row["_row"]
     return out
 
@@ -118,7 +123,7 @@ def read_applicants(path: str | Path) -> _Rows:
     out = _Rows()
     out.path, out.rows = path, {}
     for row in _read(path, APPLICANT_COLUMNS, "applicant_id"):
-        out.append(ApplicantIn(**{c: row[c] for c in APPLICANT_COLUMNS}))
+        out.append(ApplicantIn(**{c: row[c] for c in APPLICANT_COLUMNS + OPTIONAL_COLUMNS if c in row}))
         out.rows[row["applicant_id"]] = row["_row"]
     return out
 

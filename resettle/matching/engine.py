@@ -92,7 +92,13 @@ def _blocking_keys(p: Prepared) -> set[str]:
                     keys.add(f"f:{t}:{f}")
                     keys.add(f"fk:{skeleton(t)}:{skeleton(f)}")
     if father and years:
-        initials = {skeleton(t)[:1] for t in (name.distinctive if name else ())} or {""}
+        # The given name's initial too (the first part as written, however common): an
+        # applicant who gives only the given names ("Ahmad", father Karim) meets the record
+        # that adds the family name ("Ahmad Karimi"), whose distinctive part is the family name.
+        initials = {skeleton(t)[:1] for t in (name.distinctive if name else ())}
+        if name:
+            initials.add(skeleton(name.tokens[0])[:1])
+        initials = initials or {""}
         for f in father.distinctive:
             sf = skeleton(f)
             for y in years:
@@ -100,7 +106,9 @@ def _blocking_keys(p: Prepared) -> set[str]:
                     keys.add(f"fy:{f}:{y}:{i}")
                     keys.add(f"fky:{sf}:{y}:{i}")
     for k, v in p.extra:
-        keys.add(f"x:{k}:{v}")
+        # A grandfather's name is shared by whole families and clans: evidence, not a key.
+        if k != F.GRANDFATHER:
+            keys.add(f"x:{k}:{v}")
     return keys
 
 
@@ -806,6 +814,13 @@ def _explain(index: Index, a: Prepared, b: Prepared, levels, ws) -> Iterable[Con
         else:
             ea, eb = dict(a.extra), dict(b.extra)
             text = f"{label} {ea.get(f)!r} vs {eb.get(f)!r}: {lname}"
+            if f == F.GRANDFATHER:
+                text = f"{label} '{ea.get(f)}' vs '{eb.get(f)}' (canonical): " + {
+                    "exact": "the same name", "close": "nearly the same spelling", "similar": "similar spelling",
+                    "different": "different names"}[lname]
+            elif f == F.TAZKIRA:
+                text = f"{label}: " + {"exact": "the same digits", "close": "nearly the same digits (Jaro-Winkler 0.92 or more)",
+                                       "similar": "similar digits (0.80 or more)", "different": "different numbers"}[lname]
         yield Contribution(f, lname, float(w), text)
 
 

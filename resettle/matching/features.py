@@ -43,6 +43,8 @@ FIELDS_LEVELS = {
 FIELD_LABELS = {
     "name": "name",
     "father": "father's name",
+    "grandfather_name": "grandfather's name",
+    "tazkira_number": "tazkira number",
     "birth": "birth date",
     "unit": "unit",
     "role": "role",
@@ -239,15 +241,34 @@ def _names(full_name: str, father_name: str) -> tuple[NameFeat | None, NameFeat 
     return name_feat(name), name_feat(father)
 
 
-def _extra(values) -> tuple[tuple[str, str], ...]:
-    """Generic string fields (addresses, ID numbers): case, accents and spacing only; digits kept."""
+def _extra(values, identifiers: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """Generic string fields (addresses, ID numbers): case, accents and spacing only; digits kept.
+    The optional identifiers come already in their comparable form (_identifiers)."""
     out = []
     for k, v in values.items():
         text = unicodedata.normalize("NFKC", _text(v)).lower()
         text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
         if text:
             out.append((k, text))
+    out += [(k, v) for k, v in (identifiers or {}).items() if v]
     return tuple(sorted(out))
+
+
+# Optional identifying columns of the CSV contract, compared as extra fields when both sides
+# have them: the grandfather's name as its canonical tokens (so "Gholam Haidar" meets
+# "غلام حیدر"), the tazkira number as its digits (Persian or Latin, any separators).
+GRANDFATHER, TAZKIRA = "grandfather_name", "tazkira_number"
+
+
+def _identifiers(grandfather, tazkira) -> dict[str, str]:
+    out = {}
+    g = _text(grandfather)
+    if g:
+        out[GRANDFATHER] = " ".join(name_tokens(split_father(g)[0]))
+    digits = "".join(str(unicodedata.digit(ch)) for ch in _text(tazkira) if unicodedata.digit(ch, None) is not None)
+    if digits:
+        out[TAZKIRA] = digits
+    return out
 
 
 def _exact_day(birth: BirthDate | None) -> bool:
@@ -267,7 +288,7 @@ def prepare_record(r: RecordIn) -> Prepared:
         role=canonical_role(_text(r.role)),
         location=canonical_location(_text(r.location)),
         period=_period(r.start_date, r.end_date, "start_date", "end_date"),
-        extra=_extra(r.extra),
+        extra=_extra(r.extra, _identifiers(r.grandfather_name, r.tazkira_number)),
         exact_day=_exact_day(birth),
     )
 
@@ -285,7 +306,7 @@ def prepare_applicant(a: ApplicantIn) -> Prepared:
         role=canonical_role(_text(a.claimed_role)),
         location=canonical_location(_text(a.claimed_location)),
         period=_period(a.claimed_start, a.claimed_end, "claimed_start", "claimed_end"),
-        extra=_extra(a.extra),
+        extra=_extra(a.extra, _identifiers(a.grandfather_name, a.tazkira_number)),
         exact_day=_exact_day(birth),
     )
 

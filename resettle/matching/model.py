@@ -33,6 +33,9 @@ class RecordIn:
     location: str = ""
     start_date: DateLike = None
     end_date: DateLike = None
+    # Optional identifiers (docs/matching.md): used and explained when both sides give them.
+    grandfather_name: str = ""
+    tazkira_number: str = ""
     # Generic mode: other fields compared as strings (addresses, ID numbers) when a data set has them.
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -50,6 +53,8 @@ class ApplicantIn:
     claimed_location: str = ""
     claimed_start: DateLike = None
     claimed_end: DateLike = None
+    grandfather_name: str = ""
+    tazkira_number: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
