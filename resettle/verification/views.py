@@ -66,6 +66,7 @@ def decide(request, pk):
         messages.error(request, "Not recorded: that record no longer exists.")
         return redirect("verification:case", pk=pk)
     claim = application.claimed_employment.filter(pk=d["claim"]).first() if d.get("claim") else None
+    before = application.status
     try:
         services.verification_decide(actor=request.user, application=application, record=record,
                                      outcome=d["outcome"], reason=d["reason"], claim=claim,
@@ -74,13 +75,12 @@ def decide(request, pk):
         messages.error(request, f"Not recorded: {exc}")
         return redirect("verification:case", pk=pk)
     messages.success(request, f"Decision recorded for {application.reference}.")
-    _advance_when_verified(request, application)
+    _advance_when_verified(request, application, before)
     return redirect("verification:case", pk=pk)
 
 
-def _advance_when_verified(request, application) -> None:
+def _advance_when_verified(request, application, before: str) -> None:
     # casework moves the case on when its last claim is decided (it listens for claim_decided)
-    before = application.status
     application.refresh_from_db()
     if application.status != before:
         messages.success(request, f"{application.reference}: every claim verified; the case moves on to "
