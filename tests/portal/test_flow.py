@@ -48,6 +48,8 @@ def test_the_secret_is_stored_only_as_a_hash_and_the_draft_only_sealed(applicant
         secret_hash, sealed = cursor.fetchone()
     plain = secret.replace("-", "")
     assert plain not in secret_hash and secret not in secret_hash
+    algorithm, rounds, salt, _ = secret_hash.split("$")
+    assert algorithm == "portal_pbkdf2_sha256" and int(rounds) >= 60_000 and len(salt) >= 16
     assert PRINCIPAL["full_name"] not in sealed and "1234-5678" not in sealed
     assert json.loads(draft.payload)["principal"]["tazkira_number"] == "1234-5678"
 
