@@ -176,3 +176,12 @@ def test_the_api_makes_the_same_moves_with_the_same_checks(case, people):
     history = dm2.get(url + "history/").json()
     assert [e["title"] for e in history if e["kind"] == "stage"][-1] == "Decision proposed, awaiting second decision maker → Approved"
     assert dm2.get("/api/applications/?status=%00").status_code == 400
+
+
+def test_casework_audit_entries_name_nobody(case, people):
+    services.note_add(application=case, actor=people["intake"], text="Wahid Karimi called from Bamyan.")
+    services.circumstance_change_report(application=case, kind="birth", details="Son Ahmad Karimi born",
+                                        actor=people["intake"])
+    services.information_request_create(application=case, actor=people["intake"], question="Send Wahid's tazkira")
+    for event in AuditEvent.objects.filter(target_id=str(case.pk)):
+        assert "Karimi" not in str(event.details) and "Wahid" not in str(event.details) and "Karimi" not in event.reason
