@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from resettle.accounts import roles
@@ -35,13 +34,13 @@ RELOCATION = "resettle.relocation"
 # Flights drawn in the seats chart (the CSV has all of them).
 CHART_FLIGHTS = 24
 
-Value = int | float | None
+Number = int | float | None
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: list[Value]
+    values: list[Number]
     in_chart: bool = True  # False: a column of the table and CSV only (e.g. the cases behind a median)
 
 
@@ -56,7 +55,7 @@ class Figure:
     chart: str = "horizontal"  # or "vertical" (time on the x axis)
     note: str = ""
     available: bool = True
-    totals: list[tuple[str, Value]] = field(default_factory=list)
+    totals: list[tuple[str, Number]] = field(default_factory=list)
     chart_labels: list[str] | None = None  # shorter labels for the chart's axis (the table keeps the full ones)
 
     @property
@@ -69,7 +68,7 @@ def hide_small(value: int, threshold: int = THRESHOLD) -> int | None:
     return None if 0 < value < threshold else value
 
 
-def _suppressed_series(keys: list, counts: dict, threshold: int) -> list[Value]:
+def _suppressed_series(keys: list, counts: dict, threshold: int) -> list[Number]:
     shown = suppress_small({str(k): counts.get(k, 0) for k in keys}, threshold=threshold)
     return [shown[str(k)] for k in keys]
 
@@ -153,20 +152,48 @@ def principals_and_dependants(*, pathway: str = "", threshold: int = THRESHOLD) 
                                       "approval counts as approved once decided on their own.")
 
 
-def _quarter_label(day: dt.date | dt.datetime) -> str:
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+# --- periods ---------------------------------------------------------------------------------------
+# Months and quarters are the local calendar's (TIME_ZONE). Rather than truncating every row's
+# timestamp (on SQLite a Python function call per row), each period's local start is turned into
+# a bound once, and the database sorts rows into periods with plain comparisons (CASE WHEN at <
+# bound ...): the same query on SQLite and PostgreSQL, and index-friendly.
+
+def _periods(first: dt.date, last: dt.date, months: int) -> tuple[list[str], list[dt.date]]:
+    """Labels of the periods from first to last (months=1: '2021-08'; months=3: '2021 Q3') and
+    their start days, plus the day after the last period ends."""
+    y, m = first.year, (first.month - 1) // months * months + 1
+    labels, starts = [], []
+    while (y, m) <= (last.year, last.month):
+        starts.append(dt.date(y, m, 1))
+        labels.append(f"{y} Q{(m - 1) // 3 + 1}" if months == 3 else f"{y:04d}-{m:02d}")
+        y, m = (y + 1, m + months - 12) if m + months > 12 else (y, m + months)
+    starts.append(dt.date(y, m, 1))
+    return labels, starts
 
 
-def _quarters_between(first: dt.date, last: dt.date) -> list[str]:
-    out, y, q = [], first.year, (first.month - 1) // 3
-    while (y, q) <= (last.year, (last.month - 1) // 3):
-        out.append(f"{y} Q{q + 1}")
-        y, q = (y + 1, 0) if q == 3 else (y, q + 1)
-    return out
+def _bound(day: dt.date, datetimes: bool):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time())) if datetimes else day
 
 
-def _local(value):
-    return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+def _span(spans) -> tuple[dt.date, dt.date] | None:
+    """Earliest and latest local day over (queryset, field) pairs."""
+    days = []
+    for qs, name in spans:
+        got = qs.order_by().aggregate(lo=Min(name), hi=Max(name))
+        days += [timezone.localtime(v).date() if isinstance(v, dt.datetime) else v
+                 for v in (got["lo"], got["hi"]) if v is not None]
+    return (min(days), max(days)) if days else None
+
+
+def _per_period(qs: QuerySet, name: str, starts: list[dt.date], *, datetimes: bool = True, by: str = "",
+                count=None) -> dict[tuple[int, str], int]:
+    """{(period index, value of `by`): count} for rows of qs whose `name` falls in the periods."""
+    bounds = [_bound(d, datetimes) for d in starts]
+    period = Case(*[When(**{f"{name}__lt": b}, then=Value(i)) for i, b in enumerate(bounds[1:])],
+                  default=Value(-1), output_field=IntegerField())
+    rows = (qs.order_by().filter(**{f"{name}__gte": bounds[0], f"{name}__lt": bounds[-1]})
+            .annotate(period=period).values("period", *([by] if by else [])).annotate(n=count or Count("pk")))
+    return {(r["period"], r[by] if by else ""): r["n"] for r in rows}
 
 
 def decisions_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
@@ -177,16 +204,14 @@ def decisions_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Fig
     asked = StatusChange.objects.filter(to_stage=Stage.RECONSIDERATION)
     if pathway:
         decided, asked = decided.filter(application__pathway=pathway), asked.filter(application__pathway=pathway)
+    span = _span([(decided, "confirmed_at"), (asked, "at")])
+    quarters, starts = _periods(*span, months=3) if span else ([], [])
     counts: dict[str, dict[str, int]] = {"approve": {}, "decline": {}, "reconsideration": {}}
-    for r in (decided.order_by().annotate(q=TruncQuarter("confirmed_at")).values("q", "outcome")
-              .annotate(n=Count("pk"))):
-        counts[r["outcome"]][_quarter_label(_local(r["q"]))] = r["n"]
-    for r in asked.order_by().annotate(q=TruncQuarter("at")).values("q").annotate(n=Count("pk")):
-        key = _quarter_label(_local(r["q"]))
-        counts["reconsideration"][key] = counts["reconsideration"].get(key, 0) + r["n"]
-    seen = sorted({k for c in counts.values() for k in c}, key=lambda s: (int(s[:4]), s[-1]))
-    quarters = _quarters_between(dt.date(int(seen[0][:4]), 3 * int(seen[0][-1]) - 2, 1),
-                                 dt.date(int(seen[-1][:4]), 3 * int(seen[-1][-1]) - 2, 1)) if seen else []
+    if span:
+        for (i, outcome), n in _per_period(decided, "confirmed_at", starts, by="outcome").items():
+            counts[outcome][quarters[i]] = n
+        for (i, _), n in _per_period(asked, "at", starts).items():
+            counts["reconsideration"][quarters[i]] = n
     after = (_applications(pathway)
              .filter(Exists(Decision.objects.filter(application=OuterRef("pk"), member__isnull=True,
                                                     state=DecisionState.CONFIRMED, outcome=DecisionOutcome.APPROVE)))
@@ -207,43 +232,31 @@ def decisions_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Fig
              "overturned on reconsideration still counts as a decline in its quarter.")
 
 
-def _month_label(day: dt.date) -> str:
-    return f"{day:%Y-%m}"
-
-
-def _months_between(first: dt.date, last: dt.date) -> list[str]:
-    out, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def arrivals_over_time(*, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
     """Cases that reached `arrived`, and the people who arrived, per month."""
     moves = StatusChange.objects.filter(to_stage=Stage.ARRIVED)
     if pathway:
         moves = moves.filter(application__pathway=pathway)
-    cases: dict[str, int] = {}
-    for r in moves.order_by().annotate(m=TruncMonth("at")).values("m").annotate(n=Count("application", distinct=True)):
-        cases[_month_label(_local(r["m"]))] = r["n"]
-    people: dict[str, int] = {}
-    household = Q(application__members__left_household_on__isnull=True)
+    recorded = unrecorded = None
     if relocation_installed():
-        Milestone = apps.get_model("relocation", "Milestone")
-        recorded = Milestone.objects.filter(kind="arrived")
+        recorded = apps.get_model("relocation", "Milestone").objects.filter(kind="arrived")
         if pathway:
             recorded = recorded.filter(application__pathway=pathway)
-        for r in recorded.order_by().annotate(m=TruncMonth("on")).values("m").annotate(n=Count("pk")):
-            key = _month_label(r["m"])
-            people[key] = people.get(key, 0) + r["n"]
-        moves = moves.exclude(application_id__in=Milestone.objects.filter(kind="arrived").values("application_id"))
-    for r in (moves.order_by().annotate(m=TruncMonth("at")).values("m")
-              .annotate(n=Count("application__members", filter=household))):
-        key = _month_label(_local(r["m"]))
-        people[key] = people.get(key, 0) + r["n"]
-    seen = sorted(set(cases) | set(people))
-    months = _months_between(dt.date.fromisoformat(seen[0] + "-01"), dt.date.fromisoformat(seen[-1] + "-01")) if seen else []
+        unrecorded = moves.exclude(application_id__in=recorded.values("application_id"))
+    span = _span([(moves, "at")] + ([(recorded, "on")] if recorded is not None else []))
+    months, starts = _periods(*span, months=1) if span else ([], [])
+    cases: dict[str, int] = {}
+    people: dict[str, int] = {}
+    if span:
+        for (i, _), n in _per_period(moves, "at", starts, count=Count("application", distinct=True)).items():
+            cases[months[i]] = n
+        if recorded is not None:
+            for (i, _), n in _per_period(recorded, "on", starts, datetimes=False).items():
+                people[months[i]] = n
+        household = Count("application__members", filter=Q(application__members__left_household_on__isnull=True))
+        for (i, _), n in _per_period(unrecorded if unrecorded is not None else moves, "at", starts,
+                                     count=household).items():
+            people[months[i]] = people.get(months[i], 0) + n
     return Figure("arrivals", "Arrivals per month", months,
                   [Series("Cases arrived", _suppressed_series(months, cases, threshold)),
                    Series("People arrived", _suppressed_series(months, people, threshold))],
@@ -319,7 +332,7 @@ def figure(user, key: str, *, pathway: str = "", threshold: int = THRESHOLD) -> 
 
 def csv_rows(fig: Figure) -> list[list[str]]:
     """The figure as rows, a withheld value written as 'suppressed' (never blank or 0)."""
-    def cell(v: Value) -> str:
+    def cell(v: Number) -> str:
         return "suppressed" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
 
     rows = [[fig.category_label or "category"] + [s.label for s in fig.series]]
