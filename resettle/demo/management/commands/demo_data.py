@@ -60,6 +60,11 @@ class Command(BaseCommand):
             counts = progress_demo_cases(staff=staff, seed=seed, progress=update)
         if counts:
             self.stdout.write("Cases by stage: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        from resettle.relocation.demo import seed_relocation_demo
+
+        tranche = seed_relocation_demo(coordinator=staff.coordinator, seed=seed, households=20)
+        if tranche is not None:
+            self.stdout.write(f"Relocation: tranche '{tranche.name}' planned for the demo coordinator.")
 
     def _users(self, team):
         ensure_roles()
