@@ -177,3 +177,11 @@ def test_a_post_without_a_length_is_refused(applicant):
     start(applicant)
     response = applicant.generic("POST", "/apply/you/", b"", CONTENT_LENGTH="")
     assert response.status_code == 413
+
+
+def test_the_secret_page_offers_no_language_switch_that_would_lose_it(db):
+    client = Client()
+    assert 'class="lang"' in client.get("/apply/").content.decode()
+    page = client.post("/apply/")
+    assert 'id="secret"' in page.content.decode() and 'class="lang"' not in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
