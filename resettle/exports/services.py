@@ -15,15 +15,26 @@ import hashlib
 import io
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from resettle.accounts.permissions import require
-from resettle.accounts.roles import EXPORT_APPROVE, EXPORT_REQUEST
+from resettle.accounts.permissions import can, require
+from resettle.accounts.roles import EXPORT_APPROVE, EXPORT_REQUEST, PERSON_FAMILY, PERSON_IDENTITY, RECORDS_VIEW
 from resettle.applications.models import Application, Member, Relationship
 from resettle.audit.services import record_event
 from resettle.core import keys
 from resettle.exports.models import ExportKind, ExportRequest, ExportStatus
-from resettle.exports.shaping import pseudonym, safe_cell, year_band
+from resettle.exports.shaping import (
+    APPLICATION_LADDER,
+    APPLICATION_QUASI,
+    K,
+    RECORD_LADDER,
+    RECORD_QUASI,
+    k_anonymise,
+    pseudonym,
+    safe_cell,
+    year_band,
+)
 from resettle.names.dates import BirthDate, parse_birth_date
 from resettle.records.models import EmploymentRecord
 
@@ -47,8 +58,33 @@ def export_request(*, actor, kind: str, identified: bool, reason: str) -> Export
         raise ExportError(f"unknown export kind {kind!r}; choose one of {', '.join(ExportKind.values)}")
     if not reason.strip():
         raise ExportError("an export needs a reason: it is written to the audit log")
+    missing = [c for c in _identity_capabilities(kind) if not can(actor, c)] if identified else []
+    if missing:
+        record_event(actor=actor, action="access.denied", target=None,
+                     details={"capability": missing[0], "why": "identified export beyond what the role sees"})
+        raise ExportError("an identified export holds only what you may see on screen, and your role does not "
+                          "show identities: request a pseudonymised export instead")
     with transaction.atomic():
         return _create(actor, kind, identified, reason)
+
+
+def _identity_capabilities(kind: str) -> tuple[str, ...]:
+    return (PERSON_IDENTITY,) if kind == ExportKind.APPLICATIONS else (PERSON_IDENTITY, RECORDS_VIEW)
+
+
+def _beyond_approver(request: ExportRequest, approver) -> str:
+    """Why the approver may not see every row of this export ('' when they may)."""
+    missing = [c for c in _identity_capabilities(request.kind) if not can(approver, c)]
+    if missing:
+        return f"your role does not show {missing[0]}"
+    if request.kind != ExportKind.APPLICATIONS:
+        return ""
+    if can(request.requested_by, PERSON_FAMILY) and not can(approver, PERSON_FAMILY):
+        return "the export holds family members, which your role does not show"
+    from resettle.applications.selectors import case_scope
+
+    outside = case_scope(request.requested_by).exclude(pk__in=case_scope(approver).values("pk")).count()
+    return f"{outside} of its cases are outside the cases you may open" if outside else ""
 
 
 def _create(actor, kind: str, identified: bool, reason: str) -> ExportRequest:
@@ -68,6 +104,10 @@ def export_approve(*, actor, request: ExportRequest) -> ExportRequest:
     require(actor, EXPORT_APPROVE, target=request)
     if request.requested_by_id == actor.pk:
         _deny(actor, request, EXPORT_APPROVE, "own request", "nobody may approve their own export: a second person must")
+    why = _beyond_approver(request, actor) if request.identified else ""
+    if why:
+        _deny(actor, request, EXPORT_APPROVE, "rows beyond the approver",
+              f"you may approve only an export whose every row you may see yourself: {why}")
     with transaction.atomic():
         return _approve(actor, request)
 
@@ -98,8 +138,8 @@ def _render(actor, request: ExportRequest) -> bytes:
                .select_related("requested_by", "approved_by").get(pk=request.pk))
     if request.status != ExportStatus.APPROVED:
         raise ExportError(f"this export is {request.get_status_display().lower()}: it cannot be downloaded")
-    header, rows = _ROWS[request.kind](request.identified)
-    data, count = _csv(request, header, rows)
+    header, rows, anonymity = _ROWS[request.kind](request)
+    data, count = _csv(request, header, rows, anonymity)
     request.status, request.delivered_at = ExportStatus.DELIVERED, timezone.now()
     request.rows, request.file_sha256 = count, hashlib.sha256(data).hexdigest()
     request.save(update_fields=["status", "delivered_at", "rows", "file_sha256"])
@@ -113,16 +153,21 @@ def watermark(request: ExportRequest) -> str:
     return f"requested by {request.requested_by.get_username()} (export {str(request.id)[:8]})"
 
 
-def _csv(request: ExportRequest, header: list[str], rows) -> tuple[bytes, int]:
+def _csv(request: ExportRequest, header: list[str], rows, anonymity=None) -> tuple[bytes, int]:
     out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    # The first line is one cell written like any other: a comma in the reason must not open a
+    # new cell, and a reason such as "x,=2+5" must not reach the recipient as a formula.
     if request.identified:
-        out.write(f"# IDENTIFIED DATA - {watermark(request)}, approved by {request.approved_by.get_username()}, "
-                  f"{timezone.now():%Y-%m-%d %H:%M %Z}. Reason: {' '.join(request.reason.split())}. "
-                  "Do not copy or forward.\n")
+        writer.writerow([safe_cell(
+            f"# IDENTIFIED DATA - {watermark(request)} approved by {request.approved_by.get_username()} "
+            f"{timezone.now():%Y-%m-%d %H:%M %Z}. Reason: {' '.join(request.reason.split())}. "
+            "Do not copy or forward.")])
         header = ["watermark", *header]
     else:
-        out.write(f"# pseudonymised export {str(request.id)[:8]} - {timezone.now():%Y-%m-%d}\n")
-    writer = csv.writer(out)
+        level, left_out = anonymity
+        writer.writerow([f"# pseudonymised export {str(request.id)[:8]} - {timezone.now():%Y-%m-%d} - "
+                         f"{K}-anonymous: generalisation level {level}; {left_out} rows left out"])
     writer.writerow(header)
     mark = watermark(request)
     count = 0
@@ -141,50 +186,94 @@ def _ids(kind: str, value) -> str:
     return pseudonym(keys.index_key(), kind, value, prefix=kind[:1].upper())
 
 
-def _applications(identified: bool):
-    header = ["case", "person", "relationship", "dependent", "gender", "birth_band", "status", "pathway",
-              "received", "claimed_employment"]
+def _cases_for(request: ExportRequest):
+    """Cases an identified export may hold: those its requester may open on screen, and of
+    those only the ones its approver may open too (scopes can change between approval and
+    download). A pseudonymised export covers every case, as the aggregate figures do."""
+    if not request.identified:
+        return Application.objects.all()
+    from resettle.applications.selectors import case_scope
+
+    cases = case_scope(request.requested_by)
+    if request.approved_by_id:
+        cases = cases.filter(pk__in=case_scope(request.approved_by).values("pk"))
+    return cases
+
+
+APPLICATION_HEADER = ["case", "person", "relationship", "dependent", "gender", "birth_band", "status", "pathway",
+                      "received", "claimed_employment"]
+
+
+def _applications(request: ExportRequest):
+    identified = request.identified
+    header = list(APPLICATION_HEADER)
     if identified:
         header += ["reference", "full_name", "father_name", "grandfather_name", "birth_date", "documents"]
+    cases = _cases_for(request)
+    members = (Member.objects.filter(application__in=cases.values("pk"))
+               .select_related("application", "person")
+               .prefetch_related("application__claimed_employment", "person__documents")
+               .order_by("application__received_on", "application_id", "position"))
+    if identified and not can(request.requested_by, PERSON_FAMILY):
+        members = members.filter(relationship=Relationship.PRINCIPAL)  # the family is not theirs to see
+
+    def shaped(m) -> dict:
+        app: Application = m.application
+        claims = ""
+        if m.relationship == Relationship.PRINCIPAL:
+            claims = "; ".join(f"{c.employer}/{c.role}/{c.unit}" for c in app.claimed_employment.all())
+        return {"case": _ids("case", app.pk), "person": _ids("person", m.person.pk), "relationship": m.relationship,
+                "dependent": "" if m.dependent is None else ("yes" if m.dependent else "no"),
+                "gender": m.person.gender, "birth_band": _band(m.person.birth()), "status": app.status,
+                "pathway": app.pathway, "received": f"{app.received_on:%Y-%m}", "claimed_employment": claims}
+
+    if not identified:
+        sizes = dict(Member.objects.values("application_id").annotate(n=Count("id")).values_list("application_id", "n"))
+        rows = []
+        for m in members.iterator(chunk_size=1000):
+            rows.append({**shaped(m), "household": str(sizes[m.application_id])})
+        kept, level, left_out = k_anonymise(rows, quasi=APPLICATION_QUASI, ladder=APPLICATION_LADDER, group="case")
+        return header, ([r[c] for c in header] for r in kept), (level, left_out)
 
     def rows():
-        members = (Member.objects.select_related("application", "person")
-                   .prefetch_related("application__claimed_employment", "person__documents")
-                   .order_by("application__received_on", "application_id", "position"))
         for m in members.iterator(chunk_size=1000):
-            app: Application = m.application
-            person = m.person
-            claims = ""
-            if m.relationship == Relationship.PRINCIPAL:
-                claims = "; ".join(f"{c.employer}/{c.role}/{c.unit}" for c in app.claimed_employment.all())
-            birth = person.birth()
-            row = [_ids("case", app.pk), _ids("person", person.pk), m.relationship,
-                   "" if m.dependent is None else ("yes" if m.dependent else "no"), person.gender, _band(birth),
-                   app.status, app.pathway, f"{app.received_on:%Y-%m}", claims]
-            if identified:
-                row += [app.reference, person.full_name, person.father_name, person.grandfather_name,
-                        str(birth) if birth else "",
-                        "; ".join(f"{d.kind}:{d.number}" for d in person.documents.all())]
-            yield row
+            row = shaped(m)
+            birth = m.person.birth()
+            yield [row[c] for c in APPLICATION_HEADER] + [
+                m.application.reference, m.person.full_name, m.person.father_name, m.person.grandfather_name,
+                str(birth) if birth else "", "; ".join(f"{d.kind}:{d.number}" for d in m.person.documents.all())]
 
-    return header, rows()
+    return header, rows(), None
 
 
-def _records(identified: bool):
-    header = ["record", "source", "employer", "role", "unit", "location", "start_year", "end_year", "birth_band"]
+RECORD_HEADER = ["record", "source", "employer", "role", "unit", "location", "start_year", "end_year", "birth_band"]
+
+
+def _records(request: ExportRequest):
+    identified = request.identified
+    header = list(RECORD_HEADER)
     if identified:
         header += ["source_record_id", "full_name", "father_name", "grandfather_name", "birth_year"]
+    records = EmploymentRecord.objects.select_related("source").order_by("source__name", "row_number")
+
+    def shaped(r) -> dict:
+        birth = parse_birth_date(r.birth_year) if r.birth_year else None
+        return {"record": _ids("record", r.pk), "source": r.source.name, "employer": r.employer, "role": r.role,
+                "unit": r.unit, "location": r.location, "start_year": r.start_date.year if r.start_date else "",
+                "end_year": r.end_date.year if r.end_date else "", "birth_band": _band(birth)}
+
+    if not identified:
+        rows = [shaped(r) for r in records.iterator(chunk_size=1000)]
+        kept, level, left_out = k_anonymise(rows, quasi=RECORD_QUASI, ladder=RECORD_LADDER)
+        return header, ([r[c] for c in header] for r in kept), (level, left_out)
 
     def rows():
-        for r in EmploymentRecord.objects.select_related("source").order_by("source__name", "row_number").iterator(chunk_size=1000):
-            birth = parse_birth_date(r.birth_year) if r.birth_year else None
-            row = [_ids("record", r.pk), r.source.name, r.employer, r.role, r.unit, r.location,
-                   r.start_date.year if r.start_date else "", r.end_date.year if r.end_date else "", _band(birth)]
-            if identified:
-                row += [r.source_record_id, r.full_name, r.father_name, r.grandfather_name, r.birth_year]
-            yield row
+        for r in records.iterator(chunk_size=1000):
+            row = shaped(r)
+            yield [row[c] for c in RECORD_HEADER] + [r.source_record_id, r.full_name, r.father_name,
+                                                     r.grandfather_name, r.birth_year]
 
-    return header, rows()
+    return header, rows(), None
 
 
 _ROWS = {ExportKind.APPLICATIONS: _applications, ExportKind.RECORDS: _records}

@@ -6,7 +6,7 @@ from django.urls import reverse
 from resettle.accounts import roles
 from resettle.audit.models import AuditEvent
 from resettle.exports.models import ExportRequest, ExportStatus
-from web.staffkit import cases, fast_passwords, staff  # noqa: F401  (fixtures)
+from web.staffkit import cases, fast_passwords, staff, verified_client  # noqa: F401  (fixtures)
 
 from exports.test_exports import SECRETS, parse, world  # noqa: F401  (fixture)
 
@@ -37,9 +37,22 @@ def test_analyst_downloads_a_pseudonymised_export_once(staff, world):
     assert "text/csv" not in again["Content-Type"] and "cannot be downloaded" in again.content.decode()
 
 
-def test_identified_export_waits_for_a_second_person(staff, world):
-    analyst, analyst_client = staff[roles.ANALYST]
-    approver, approver_client = staff[roles.DECISION_MAKER]
+def _identity_exporter(user_factory, name):
+    """Exports (administrator) and sees team-a's identities on screen (intake officer)."""
+    user = user_factory(roles.ADMINISTRATOR, roles.INTAKE_OFFICER, teams=["team-a"], username=name)
+    return user, verified_client(user)
+
+
+def test_an_analyst_is_refused_an_identified_export_with_a_message(staff, world):
+    analyst, client = staff[roles.ANALYST]
+    page = _request(client, identified=True, reason="everyone's names please")
+    assert page.status_code == 200 and "only what you may see on screen" in page.content.decode()
+    assert not ExportRequest.objects.filter(requested_by=analyst).exists()
+
+
+def test_identified_export_waits_for_a_second_person(staff, world, user_factory):
+    analyst, analyst_client = _identity_exporter(user_factory, "requester")
+    approver, approver_client = _identity_exporter(user_factory, "approver")
     _request(analyst_client, identified=True, reason="MFAT consular check of flight list")
     export = ExportRequest.objects.get(requested_by=analyst)
     assert export.status == ExportStatus.AWAITING_APPROVAL
@@ -61,8 +74,8 @@ def test_identified_export_waits_for_a_second_person(staff, world):
     assert "Muhammad Hussaini" in response.content.decode("utf-8-sig")
 
 
-def test_nobody_approves_their_own_export(staff, world):
-    admin, client = staff[roles.ADMINISTRATOR]  # may both request and approve
+def test_nobody_approves_their_own_export(staff, world, user_factory):
+    admin, client = _identity_exporter(user_factory, "both")  # may both request and approve
     _request(client, identified=True)
     export = ExportRequest.objects.get(requested_by=admin)
     page = client.get(reverse("exports:index")).content.decode()
