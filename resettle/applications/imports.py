@@ -13,7 +13,7 @@ from django.db import transaction
 
 from resettle.applications.models import Application, Relationship
 from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
-from resettle.audit.services import record_event
+from resettle.audit.services import deferred_events, record_event
 from resettle.names.dates import parse_birth_date
 from resettle.people.services import PersonIn
 from resettle.records.models import ImportBatch
@@ -163,7 +163,9 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
     if not parsed:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
-    with transaction.atomic():
+    # Audit events are chained at the end of the transaction (deferred_events): the chain's head
+    # is locked for that moment only, so pages auditing a view do not queue behind the import.
+    with transaction.atomic(), deferred_events():
         done = ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, sha256=table.sha256).first()
         if done:
             return ImportResult(table.name, len(table.rows), 0, 0, len(parsed), done.pk, already_imported=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from resettle.audit.services import record_event
+from resettle.audit.services import deferred_events, record_event
 from resettle.core import keys
 from resettle.names import places
 from resettle.names.dates import parse_birth_date
@@ -154,7 +154,9 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
     if not cleaned:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
-    with transaction.atomic():
+    # Audit events are chained at the end of the transaction (deferred_events): the chain's head
+    # is locked for that moment only, so pages auditing a view do not queue behind the import.
+    with transaction.atomic(), deferred_events():
         source = source_get_or_create(name=source_name, employer=default_employer, actor=actor)
         done = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, source=source, sha256=table.sha256).first()
         if done:
