@@ -84,10 +84,12 @@ def _legend(series: Sequence[SeriesData], x: float, y: float) -> list[str]:
 
 
 def horizontal_bars(chart_id: str, title: str, categories: Sequence[str], series: Sequence[SeriesData], *,
-                    unit: str = "", width: int = 600, label_width: int = 170) -> str:
+                    unit: str = "", width: int = 600, label_width: int | None = None) -> str:
     """Grouped horizontal bars, one group per category (long labels such as stage names read
     well down the side). Values are written at the end of each bar."""
     n_series = max(1, len(series))
+    if label_width is None:  # room for the longest label at about 7 units a character
+        label_width = int(min(width * 0.45, 14 + 7.2 * max((len(c) for c in categories), default=4)))
     bar_h = 14 if n_series > 1 else 18
     group_h = n_series * bar_h + 10
     top_pad = 34 if n_series > 1 else 12
