@@ -166,8 +166,8 @@ def member_remove(*, draft: Draft, index: int) -> Draft:
 
 def draft_submit(*, draft: Draft) -> Draft:
     """Store the submission first (its own transaction, committed), then create the case. If the
-    second part fails the submission stays stored, marked, and `resettle portal-retry` (or the
-    next submit) creates the case from it: nothing submitted is lost."""
+    second part fails the submission stays stored and marked, and `resettle portal-housekeeping`
+    creates the case from it later: nothing submitted is lost."""
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if not locked.submitted_at:
