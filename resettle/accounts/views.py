@@ -117,3 +117,36 @@ def home_view(request):
         "role_labels": [roles.ROLE_LABELS[r] for r in sorted(roles_of(user)) if r in roles.ROLE_LABELS],
         "abilities": [text for cap, text in CAPABILITY_TEXT.items() if cap in capabilities_of(user)],
     })
+
+
+def staff_changes_view(request):
+    """Changes to staff accounts awaiting a second administrator: those others asked for, to
+    approve or reject, and one's own, to see where they stand."""
+    from django.contrib import messages
+
+    from resettle.accounts.models import StaffChange
+    from resettle.accounts.permissions import require
+    from resettle.accounts.services import StaffChangeError, staff_change_decide
+
+    require(request.user, roles.USERS_MANAGE)
+    if request.method == "POST":
+        change = StaffChange.objects.filter(pk=request.POST.get("change") or 0).first() if (
+            request.POST.get("change", "").isdigit()) else None
+        decision = request.POST.get("decision")
+        if change is None or decision not in ("approve", "reject"):
+            messages.error(request, _("Choose a pending change and approve or reject it."))
+        else:
+            try:
+                staff_change_decide(actor=request.user, change=change, approve=decision == "approve")
+            except StaffChangeError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Approved and applied.") if decision == "approve" else _("Rejected."))
+        return redirect("accounts:staff_changes")
+    pending = StaffChange.objects.filter(status=StaffChange.PENDING).select_related("target", "requested_by")
+    return render(request, "accounts/staff_changes.html", {
+        "to_decide": [c for c in pending if c.requested_by_id != request.user.pk and c.target_id != request.user.pk],
+        "own": [c for c in pending if c.requested_by_id == request.user.pk],
+        "recent": StaffChange.objects.exclude(status=StaffChange.PENDING).select_related(
+            "target", "requested_by", "decided_by")[:20],
+    })

@@ -65,6 +65,27 @@ class CapabilityAdmin(admin.ModelAdmin):
         return [f for f in super().get_fields(request, obj)
                 if self.field_capabilities.get(f) is None or self.field_capabilities[f] in caps]
 
+    # --- every save and delete goes to the hash-chained audit log, not only Django's admin log --
+    def _audit(self, request, action: str, obj, message=None):
+        details = {"model": self.model._meta.label_lower}
+        if message:
+            details["change"] = message if isinstance(message, (list, dict)) else str(message)
+        record_event(actor=request.user, action=action, target=(self.model._meta.label_lower, str(obj.pk)),
+                     reason="admin", details=details)
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, "admin.added", obj, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, "admin.changed", obj, message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, "admin.deleted", obj)
+        return super().log_deletions(request, queryset)
+
     # --- refusals are audited; so are views of identifying data ------------------------------
     def _refuse_unless(self, request, capability: str | None, object_id=None):
         target = (self.model._meta.label_lower, str(object_id or ""))

@@ -16,15 +16,15 @@ def change_form(user, groups):
 
 def test_role_changes_by_an_administrator_are_audited(staff):
     admin_user, client = staff[roles.ADMINISTRATOR]
-    analyst, _ = staff[roles.ANALYST]
-    verifier = Group.objects.get(name=roles.DF_VERIFIER)
-    url = reverse("admin:auth_user_change", args=[analyst.pk])
-    response = client.post(url, change_form(analyst, [verifier]))
+    verifier, _ = staff[roles.DF_VERIFIER]
+    analyst = Group.objects.get(name=roles.ANALYST)  # a role that sees no identity: no second approval
+    url = reverse("admin:auth_user_change", args=[verifier.pk])
+    response = client.post(url, change_form(verifier, [analyst]))
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert list(analyst.groups.values_list("name", flat=True)) == [roles.DF_VERIFIER]
+    assert list(verifier.groups.values_list("name", flat=True)) == [roles.ANALYST]
     event = AuditEvent.objects.get(action="staff.roles_changed")
-    assert event.actor_id == admin_user.pk and event.target_id == str(analyst.pk)
-    assert event.details == {"from": [roles.ANALYST], "to": [roles.DF_VERIFIER]}
+    assert event.actor_id == admin_user.pk and event.target_id == str(verifier.pk)
+    assert event.details == {"from": [roles.DF_VERIFIER], "to": [roles.ANALYST]}
 
 
 def test_an_administrator_cannot_grant_themselves_case_access(staff):
