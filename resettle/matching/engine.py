@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import json
 import math
 import os
 import random
@@ -55,6 +56,24 @@ M_CONFIDENT = 6.6
 M_ROUNDS = 3
 # Candidates less likely than about 1 in 1000 are of no use to a reviewer.
 CANDIDATE_FLOOR = -10.0
+# Calibration of link probabilities (Platt scaling on the log-odds): calibrated log2 odds =
+# a * model log2 odds + b, fitted by bench/matching/calibrate.py on the first benchmark
+# generator's truth at seeds the benchmark does not use (data/calibration.json says which).
+# Fellegi-Sunter takes the fields to be independent and they are not (a brother shares the
+# father's name and the family name), and the prior is estimated without truth: the scores rank
+# well but a verifier reads "0.6" as "right 6 times in 10". De-duplication is not recalibrated.
+CALIBRATION_FILE = os.path.join(os.path.dirname(__file__), "data", "calibration.json")
+
+
+def load_calibration(path: str = CALIBRATION_FILE) -> tuple[float, float]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        return float(data["a"]), float(data["b"])
+    except FileNotFoundError:
+        return 1.0, 0.0
+
+
 # A verifier's search scores at most this many records (those sharing most keys with the query).
 SEARCH_POOL = 3000
 
@@ -174,9 +193,12 @@ class Index:
         seed: int = 0,
         lazy_params: bool = False,
         of_applicants: bool = False,
+        calibration: tuple[float, float] | None = None,
     ) -> None:
         # Applications indexed against each other (dedupe) rather than employers' records.
         self.of_applicants = of_applicants
+        # (a, b): shown log2 odds = a * model log2 odds + b (load_calibration); none for dedupe.
+        self.calibration = calibration or ((1.0, 0.0) if of_applicants else load_calibration())
         # Building creates millions of small objects and no cycles; the cyclic collector would
         # rescan them again and again.
         gc_was_enabled = gc.isenabled()
@@ -663,7 +685,17 @@ class Index:
                 ),
             )
             total += bits
-        return Candidate(record_id=b.id, probability=_prob(total), log2_odds=total, contributions=contribs)
+        shown = self.shown_logodds(total)
+        if shown != total:
+            a, c = self.calibration
+            contribs += (
+                Contribution(
+                    "calibration", "calibration", float(shown - total),
+                    f"calibration: the model's {total:+.1f} bits read as {shown:+.1f} ({a:.2f} x bits {c:+.2f}), so "
+                    "probabilities mean what they say on data with known truth (docs/matching.md)",
+                ),
+            )
+        return Candidate(record_id=b.id, probability=_prob(shown), log2_odds=shown, contributions=contribs)
 
     def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
         """Scored candidates at or above floor (log2 odds), best first."""
@@ -691,6 +723,17 @@ class Index:
         cands = [self._candidate(a, i, t, lv, ws, via, adj) for t, i, lv, ws, via, adj in adjusted]
         cands.sort(key=lambda c: (-c.log2_odds, c.record_id))
         return cands
+
+    # ---- calibration ----------------------------------------------------------------------
+
+    def shown_logodds(self, total: float) -> float:
+        a, b = self.calibration
+        return a * total + b
+
+    def model_logodds(self, threshold: float) -> float:
+        """The model's log2 odds at which the shown probability reaches threshold."""
+        a, b = self.calibration
+        return (_threshold_logodds(threshold) - b) / a
 
     # ---- the verifier's own search ----------------------------------------------------------
 
@@ -898,7 +941,7 @@ def _link_chunk(args) -> list[tuple[str, str, float, tuple[Contribution, ...]]]:
                 cand = index._candidate(a, i, total, levels, ws, via, rival)
                 out.append((a.id, cand.record_id, cand.probability, cand.contributions))
             else:
-                p = _prob(total + (rival[0] if rival else 0.0))
+                p = _prob(index.shown_logodds(total + (rival[0] if rival else 0.0)))
                 out.append((a.id, index.items[i].id, p, ()))
     return out
 
@@ -921,7 +964,8 @@ def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | 
 
 def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper: Mapper | None, progress,
                 explain: bool = True):
-    t = _threshold_logodds(threshold)
+    _threshold_logodds(threshold)  # refuses a threshold outside (0, 1)
+    t = index.model_logodds(threshold)
     size = 500
     chunks = [((i, i + size), t, explain, index.params) for i in range(0, len(prepared), size)]
     # Inside _workers: the chunks run where _WORKER_INDEX is this index.
