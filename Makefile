@@ -4,6 +4,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# gunicorn processes (4 threads each) serve the site, static files through WhiteNoise; the access
+# log names paths without their query strings.
+WEB_WORKERS ?= 3
 
 .PHONY: run test install system-deps bench demo clean
 
@@ -25,7 +28,9 @@ run: install
 	$(PY) -m resettle db_worker & echo $$! > data/worker.pid
 	@echo "Applicant portal (public, no sign-in): http://$(HOST)/apply/"
 	trap 'kill $$(cat data/worker.pid) 2>/dev/null' EXIT INT TERM; \
-	  RESETTLE_SECURE_COOKIES=0 RESETTLE_PORTAL_TEAM=demo-bamyan $(PY) -m resettle runserver --insecure $(HOST)
+	  RESETTLE_SECURE_COOKIES=0 RESETTLE_PORTAL_TEAM=demo-bamyan $(VENV)/bin/gunicorn resettle.wsgi:application \
+	    --bind $(HOST) --workers $(WEB_WORKERS) --threads 4 --timeout 120 --access-logfile - \
+	    --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: install system-deps
 	scripts/test.sh
