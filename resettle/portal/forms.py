@@ -14,6 +14,7 @@ NAME_MAX = 120
 NUMBER_MAX = 40
 TEXT_MAX = 2000
 MAX_MEMBERS = 15
+MAX_CLAIMS = 10
 
 
 def _choices(table: dict) -> list:
@@ -238,3 +239,4 @@ TOO_MANY_MEMBERS = _("You cannot add more family members here. Tell us about the
 REFUSED = _("This could not be accepted. The question may be closed already; reload the page and try again.")
 FILE_REFUSED = _("This file could not be accepted. Send a PDF, JPEG or PNG file of up to 5 MB.")
 TOO_MANY_FILES = _("You have sent many files today. Please send the rest tomorrow.")
+TOO_MANY_CLAIMS = _("You cannot add more periods of work here. Tell us about the others later.")

@@ -70,16 +70,19 @@ def applicant_view(draft: Draft) -> ApplicantView:
 def summary(draft: Draft) -> dict:
     """The draft as labelled rows for the review page: labels, never codes."""
     data = payload(draft)
-    p, e = data["principal"], data["employment"]
+    p = data["principal"]
     return {
         "principal": p,
         "principal_gender": labels.label("gender", p.get("gender", "")),
         "principal_calendar": labels.label("calendar", p.get("calendar", "")),
-        "employment": e,
-        "employment_labels": {k: labels.label(k, e.get(k, "")) for k in ("employer", "unit", "role", "location")},
-        "employment_calendar": labels.label("calendar", e.get("calendar", "")),
+        "work": [claim_rows(e) for e in data["work"]],
         "members": [member_rows(m) for m in data["members"]],
     }
+
+
+def claim_rows(e: dict) -> dict:
+    return dict(e, labels={k: labels.label(k, e.get(k, "")) for k in ("employer", "unit", "role", "location")},
+                calendar_label=labels.label("calendar", e.get("calendar", "")))
 
 
 def member_rows(m: dict) -> dict:

@@ -24,7 +24,7 @@ from resettle.audit.services import record_event
 from resettle.names.dates import GREGORIAN, parse_birth_date
 from resettle.people.services import PersonIn
 from resettle.portal import ratelimit
-from resettle.portal.forms import MAX_MEMBERS
+from resettle.portal.forms import MAX_CLAIMS, MAX_MEMBERS
 from resettle.portal.models import Draft, Step
 
 log = logging.getLogger(__name__)
@@ -85,11 +85,15 @@ def normalise_secret(text: str) -> str:
 
 
 def _empty_payload() -> dict:
-    return {"principal": {}, "employment": {}, "members": []}
+    return {"principal": {}, "work": [], "members": []}
 
 
 def payload(draft: Draft) -> dict:
-    return json.loads(draft.payload) if draft.payload else _empty_payload()
+    data = json.loads(draft.payload) if draft.payload else _empty_payload()
+    if "work" not in data:  # drafts saved when the work step took a single period
+        old = data.pop("employment", None)
+        data["work"] = [old] if old else []
+    return data
 
 
 @transaction.atomic
@@ -150,18 +154,24 @@ def draft_save(*, draft: Draft, section: str, values, next_step: str) -> Draft:
     return draft
 
 
-def member_add(*, draft: Draft, values: dict) -> Draft:
-    members = payload(draft)["members"]
-    if len(members) >= MAX_MEMBERS:
-        raise ValueError(f"at most {MAX_MEMBERS} family members")
-    return draft_save(draft=draft, section="members", values=members + [values], next_step=Step.FAMILY)
+_LISTS = {"members": (MAX_MEMBERS, Step.FAMILY), "work": (MAX_CLAIMS, Step.EMPLOYMENT)}
 
 
-def member_remove(*, draft: Draft, index: int) -> Draft:
-    members = payload(draft)["members"]
-    if 0 <= index < len(members):
-        del members[index]
-    return draft_save(draft=draft, section="members", values=members, next_step=Step.FAMILY)
+def item_add(*, draft: Draft, section: str, values: dict, next_step: str | None = None) -> Draft:
+    """Add a family member or a period of work."""
+    limit, step = _LISTS[section]
+    items = payload(draft)[section]
+    if len(items) >= limit:
+        raise ValueError(f"at most {limit} in {section}")
+    return draft_save(draft=draft, section=section, values=items + [values], next_step=next_step or step)
+
+
+def item_remove(*, draft: Draft, section: str, index: int) -> Draft:
+    limit, step = _LISTS[section]
+    items = payload(draft)[section]
+    if 0 <= index < len(items):
+        del items[index]
+    return draft_save(draft=draft, section=section, values=items, next_step=step)
 
 
 def draft_submit(*, draft: Draft) -> Draft:
@@ -211,7 +221,7 @@ def claim_dates(values: dict) -> tuple[dt.date | None, dt.date | None]:
 
 def application_in(draft: Draft) -> ApplicationIn:
     data = payload(draft)
-    p, e = data["principal"], data["employment"]
+    p = data["principal"]
     principal = PersonIn(
         full_name=p["full_name"], father_name=p.get("father_name", ""),
         grandfather_name=p.get("grandfather_name", ""), birth_date=_birth(p), gender=p.get("gender") or "unknown",
@@ -226,7 +236,7 @@ def application_in(draft: Draft) -> ApplicationIn:
         dependent = {"yes": True, "no": False}.get(m.get("dependent", ""))
         members.append(MemberIn(person, m["relationship"], dependent=dependent))
     claims = []
-    if e:
+    for e in data["work"]:
         start, end = claim_dates(e)
         claims.append(ClaimIn(employer=e.get("employer", ""), unit=e.get("unit", ""), role=e.get("role", ""),
                               location=e.get("location", ""), start_date=start, end_date=end))

@@ -148,9 +148,46 @@ def principal(request, draft):
 @body_limit(FORM_BYTES)
 @with_draft
 def employment(request, draft):
-    return _step(request, draft, form_class=forms.EmploymentForm, section="employment", step=Step.EMPLOYMENT,
-                 next_step=Step.FAMILY, template="portal/employment.html",
-                 initial=services.payload(draft)["employment"])
+    """One period of work at a time: the form, when filled in, is added to the list; "another"
+    stays on the step for the next one, "next" goes on once there is at least one."""
+    work = services.payload(draft)["work"]
+    form, need_work = forms.EmploymentForm(), False
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.item_remove(draft=draft, section="work", index=int(request.POST["remove"]))
+            except ValueError:
+                pass
+            return redirect("portal:employment")
+        form = forms.EmploymentForm(request.POST)
+        filled = any(request.POST.get(name, "").strip() for name in ("employer", "unit", "role", "location",
+                                                                    "start_date", "end_date", "details",
+                                                                    "referee_name", "referee_contact"))
+        if filled and len(work) >= forms.MAX_CLAIMS:
+            form.add_error(None, forms.TOO_MANY_CLAIMS)
+        elif filled and form.is_valid():
+            another = "another" in request.POST
+            services.item_add(draft=draft, section="work", values=form.values(),
+                              next_step=Step.EMPLOYMENT if another else Step.FAMILY)
+            return _after_step(request, draft, "portal:employment" if another else "portal:family")
+        elif not filled and work:
+            services.draft_save(draft=draft, section="work", values=work, next_step=Step.FAMILY)
+            return _after_step(request, draft, "portal:family")
+        elif not filled and "leave" in request.POST:
+            return _after_step(request, draft, "portal:employment")
+        elif not filled:
+            form, need_work = forms.EmploymentForm(), True
+    return render(request, "portal/employment.html", {
+        "form": form, "draft": draft, "work": [selectors.claim_rows(e) for e in work], "need_work": need_work,
+        "can_add": len(work) < forms.MAX_CLAIMS, **_progress(Step.EMPLOYMENT),
+    }, status=400 if form.errors or need_work else 200)
+
+
+def _after_step(request, draft, next_url: str):
+    if "leave" in request.POST:
+        request.session.flush()
+        return render(request, "portal/message.html", {"title_key": "left", "reference": draft.reference})
+    return redirect(next_url)
 
 
 @login_not_required
@@ -164,7 +201,7 @@ def family(request, draft):
     if request.method == "POST":
         if "remove" in request.POST:
             try:
-                services.member_remove(draft=draft, index=int(request.POST["remove"]))
+                services.item_remove(draft=draft, section="members", index=int(request.POST["remove"]))
             except ValueError:
                 pass
             return redirect("portal:family")
@@ -178,7 +215,7 @@ def family(request, draft):
         if len(members) >= forms.MAX_MEMBERS:
             form.add_error(None, forms.TOO_MANY_MEMBERS)
         elif form.is_valid():
-            services.member_add(draft=draft, values=form.values())
+            services.item_add(draft=draft, section="members", values=form.values())
             return redirect("portal:family")
     return render(request, "portal/family.html", {
         "form": form, "draft": draft, "members": [selectors.member_rows(m) for m in members],
@@ -193,7 +230,7 @@ def family(request, draft):
 @with_draft
 def review(request, draft):
     data = services.payload(draft)
-    missing = [s for s in ("principal", "employment") if not data[s]]
+    missing = [s for s in ("principal", "work") if not data[s]]
     form = forms.ConfirmForm(request.POST or None)
     if request.method == "POST" and not missing and form.is_valid():
         services.draft_submit(draft=draft)

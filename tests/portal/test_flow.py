@@ -130,3 +130,47 @@ def test_every_lifecycle_stage_has_plain_words_for_the_applicant():
     from resettle.portal.selectors import STAGES
 
     assert set(lifecycle.Stage.values) <= set(STAGES)
+
+
+def test_several_periods_of_work_become_several_claims(applicant):
+    from portal.conftest import EMPLOYMENT
+
+    start(applicant)
+    applicant.post("/apply/you/", PRINCIPAL)
+    second = dict(EMPLOYMENT, unit="nz_embassy_kabul", role="driver", location="kabul", employer="mfat",
+                  start_date="1392-01-01", end_date="1394-06-31", calendar="solar_hijri")
+    assert applicant.post("/apply/work/", dict(EMPLOYMENT, another="1"))["Location"] == "/apply/work/"
+    assert applicant.post("/apply/work/", second)["Location"] == "/apply/family/"
+    empty = applicant.post("/apply/work/", {"next": "1"})  # nothing more typed: go on with what is there
+    assert empty["Location"] == "/apply/family/"
+    page = applicant.get("/apply/check/").content.decode()
+    assert "New Zealand Embassy, Kabul" in page and "New Zealand Provincial Reconstruction Team, Bamyan" in page
+    applicant.post("/apply/family/", {"continue": "1"})
+    submit(applicant)
+    claims = Draft.objects.get().application.claimed_employment.order_by("start_date")
+    assert [(c.unit, c.role, c.start_date.isoformat()) for c in claims] == [
+        ("nz_prt_bamyan", "interpreter", "2010-03-01"), ("nz_embassy_kabul", "driver", "2013-03-21")]
+
+
+def test_work_is_required_and_a_period_can_be_removed(applicant):
+    start(applicant)
+    assert applicant.post("/apply/work/", {"next": "1"}).status_code == 400
+    from portal.conftest import EMPLOYMENT
+
+    applicant.post("/apply/work/", dict(EMPLOYMENT, another="1"))
+    applicant.post("/apply/work/", {"remove": "0"})
+    from resettle.portal.services import payload
+
+    assert payload(Draft.objects.get())["work"] == []
+
+
+def test_a_draft_saved_with_a_single_period_still_opens(applicant):
+    from portal.conftest import EMPLOYMENT
+    from resettle.portal.services import payload
+
+    start(applicant)
+    draft = Draft.objects.get()
+    draft.payload = json.dumps({"principal": PRINCIPAL, "employment": EMPLOYMENT, "members": []})
+    draft.save()
+    assert payload(draft)["work"] == [EMPLOYMENT]
+    assert "Interpreter" in applicant.get("/apply/check/").content.decode()
