@@ -92,7 +92,7 @@ def test_every_field_has_a_size_limit(applicant, field):
     data = dict(PRINCIPAL, **{field: "ا" * 1000})
     response = applicant.post("/apply/you/", data)
     assert response.status_code == 400
-    assert f'maxlength="' in response.content.decode()
+    assert 'maxlength="' in response.content.decode()
     assert Draft.objects.get().step == "principal"
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from portal.conftest import fill, start, submit
+from portal.conftest import fill, submit
 
 LIMIT = 50 * 1024
 CSS = len(open(finders.find("portal/portal.css"), "rb").read())
