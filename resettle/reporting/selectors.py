@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -315,19 +317,41 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 
 # --- entry points (checked and audited) ----------------------------------------------------------
 
-def dashboard(user, *, pathway: str = "", threshold: int = THRESHOLD) -> list[Figure]:
+def cache_seconds() -> int:
+    """How long computed figures are reused (settings.REPORTING_CACHE_SECONDS, default 300; 0
+    computes them on every view). Aggregates a minister reads need not be live to the second,
+    and the page says when they were computed."""
+    return int(getattr(settings, "REPORTING_CACHE_SECONDS", 300))
+
+
+def all_figures(*, pathway: str = "", threshold: int = THRESHOLD) -> tuple[list[Figure], dt.datetime]:
+    """Every figure, and when it was computed: from the cache when fresh enough. Only
+    suppressed aggregates are cached, never a row about a person."""
+    seconds = cache_seconds()
+    key = f"reporting:figures:v1:{threshold}:{pathway}"
+    got = cache.get(key) if seconds > 0 else None
+    if got is None:
+        got = ([make(pathway=pathway, threshold=threshold) for make in FIGURES.values()], timezone.now())
+        if seconds > 0:
+            cache.set(key, got, seconds)
+    return got
+
+
+def dashboard(user, *, pathway: str = "", threshold: int = THRESHOLD) -> tuple[list[Figure], dt.datetime]:
     require(user, roles.REPORTS_AGGREGATE)
     record_event(actor=user, action="reports.dashboard_viewed", details={"pathway": pathway})
-    return [make(pathway=pathway, threshold=threshold) for make in FIGURES.values()]
+    return all_figures(pathway=pathway, threshold=threshold)
 
 
 def figure(user, key: str, *, pathway: str = "", threshold: int = THRESHOLD) -> Figure:
-    """One figure for its CSV download; LookupError for an unknown key."""
+    """One figure for its CSV download (the same computation the page shows); LookupError for
+    an unknown key."""
     require(user, roles.REPORTS_AGGREGATE)
     if key not in FIGURES:
         raise LookupError(f"no figure {key!r}")
     record_event(actor=user, action="reports.figure_downloaded", details={"figure": key, "pathway": pathway})
-    return FIGURES[key](pathway=pathway, threshold=threshold)
+    figures, _ = all_figures(pathway=pathway, threshold=threshold)
+    return next(f for f in figures if f.key == key)
 
 
 def csv_rows(fig: Figure) -> list[list[str]]:

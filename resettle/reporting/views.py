@@ -32,12 +32,13 @@ def chart_svg(fig: Figure) -> str:
 
 def dashboard(request):
     form, pathway = _pathway(request)
-    figures = selectors.dashboard(request.user, pathway=pathway)
+    figures, computed_at = selectors.dashboard(request.user, pathway=pathway)
     panels = [{"figure": f, "svg": mark_safe(chart_svg(f)) if f.available and not f.empty else "",  # noqa: S308 - escaped in charts
                "rows": list(zip(f.categories, zip(*[s.values for s in f.series]))) if f.series else []}
               for f in figures]
     return render(request, "reporting/dashboard.html", {
         "form": form, "pathway": pathway, "panels": panels, "threshold": selectors.THRESHOLD,
+        "computed_at": computed_at, "cache_minutes": selectors.cache_seconds() // 60,
         "unknown_pathway": form.is_bound and not form.is_valid()})
 
 

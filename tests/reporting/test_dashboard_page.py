@@ -108,3 +108,21 @@ def test_page_notes_seats_when_relocation_is_missing(staff, monkeypatch):
     _, client = staff[roles.ANALYST]
     html = client.get("/reporting/").content.decode()
     assert "Relocation is not installed here" in html
+
+
+def test_figures_are_reused_for_the_cache_time_and_the_page_says_when(staff, settings):
+    from django.core.cache import cache
+
+    settings.REPORTING_CACHE_SECONDS = 300
+    cache.clear()
+    _, client = staff[roles.ANALYST]
+    first = client.get("/reporting/stages.csv").content.decode()
+    for _ in range(5):
+        make_case(status="approved")
+    assert client.get("/reporting/stages.csv").content.decode() == first   # still the cached figures
+    html = client.get("/reporting/").content.decode()
+    assert "Figures as of" in html and "recomputed at most every 5 minutes" in html
+    cache.clear()
+    fresh = dict(list(csv.reader(io.StringIO(client.get("/reporting/stages.csv").content.decode())))[1:])
+    # 5 approved beside the fixture's 2 received (suppressed): withheld as the next smallest
+    assert fresh["Approved"] == "suppressed" and dict(list(csv.reader(io.StringIO(first)))[1:])["Approved"] == "0"
