@@ -282,8 +282,16 @@ def child(cases: int, renders: int) -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    _timed(render, 2)
-    page = _timed(render, renders)
+    from django.core.cache import cache
+
+    def cold():  # every figure computed from the database, as on the first view after the cache time
+        cache.clear()
+        render()
+
+    _timed(cold, 2)
+    page = _timed(cold, renders)
+    warm = _timed(render, renders)  # figures reused from the cache (REPORTING_CACHE_SECONDS)
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         render()
     queries = sorted(((float(q["time"]) * 1000, q["sql"][:110]) for q in ctx.captured_queries), reverse=True)
@@ -304,6 +312,7 @@ def child(cases: int, renders: int) -> None:
     print(json.dumps({
         "vendor": connection.vendor,
         "page_median": statistics.median(page), "page_p95": _p95(page), "page_min": min(page), "page_all": page,
+        "warm_median": statistics.median(warm), "warm_p95": _p95(warm),
         "queries": len(ctx.captured_queries), "slowest": queries[:6], "figures": figures,
         "figures_page_median": statistics.median(figures_page), "figures_page_p95": _p95(figures_page),
         "naive_clocks_median": statistics.median(naive), "stage_clocks_median": statistics.median(clocks),
@@ -375,13 +384,16 @@ def report(results: dict[str, dict], cases: int, renders: int, load: tuple, mach
               f"{c['decisions']:,} decisions, {c['flights']:,} flights with {c['manifest_entries']:,} manifest entries, "
               f"{c['milestones']:,} per-person arrivals; built with bulk_create, then ANALYZE.", "",
               f"The page: `/reporting/` through Django's test Client, signed in as an analyst with both factors, "
-              f"the audit event written each time; {renders} renders after 2 warm-up renders. Target (issues 10 and "
-              "15): <= 300 ms on PostgreSQL.", "",
-              "| database | median | p95 | fastest | queries | page | met |", "|---|---|---|---|---|---|---|"]
+              f"the audit event written each time; {renders} renders after 2 warm-up renders. Computed: the cache "
+              "cleared before each render, so every figure is queried (the first view after the cache time). "
+              "Cached: the figures reused from the cache (`REPORTING_CACHE_SECONDS`, default 300 s; the page says "
+              "when they were computed). Target (issues 10 and 15): <= 300 ms on PostgreSQL.", "",
+              "| database | computed: median | p95 | fastest | cached: median | p95 | queries (computed) | page |",
+              "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():
-        met = "yes" if r["page_median"] <= 300 and r["page_p95"] <= 300 else ("median only" if r["page_median"] <= 300 else "no")
         lines.append(f"| {name} | {r['page_median']:.0f} ms | {r['page_p95']:.0f} ms | {r['page_min']:.0f} ms | "
-                     f"{r['queries']} | {r['page_kb']:.0f} KB, {r['svg_count']} charts | {met} |")
+                     f"{r['warm_median']:.0f} ms | {r['warm_p95']:.0f} ms | {r['queries']} | "
+                     f"{r['page_kb']:.0f} KB, {r['svg_count']} charts |")
     lines += ["", "Each figure on its own (median of 5, ms):", "",
               "| figure | " + " | ".join(results) + " |", "|---|" + "---|" * len(results)]
     for key in any_r["figures"]:
