@@ -43,7 +43,6 @@ class ApplicantView:
     next_step: object
     requests: list = field(default_factory=list)
     open: bool = True
-    casework: bool = False  # answering, uploading and reporting changes need the case lifecycle
     case_reference: str = ""  # the case's own reference, when it differs: what staff search by
 
 
@@ -63,7 +62,6 @@ def applicant_view(draft: Draft) -> ApplicantView:
     return ApplicantView(reference=draft.reference, stage=stage, next_step=next_step,
                          requests=casework_bridge.open_requests(application),
                          open=application.status not in ("withdrawn", "closed"),
-                         casework=casework_bridge.available(),
                          case_reference="" if application.reference == draft.reference else application.reference)
 
 

@@ -265,13 +265,13 @@ def status(request, draft):
 
 
 def _case_action(view):
-    """POSTs on a submitted case: only with its case created and the lifecycle there."""
+    """POSTs on a submitted case: only once its case exists."""
     @functools.wraps(view)
     def inner(request, *args, **kwargs):
         draft = _draft(request)
         if draft is None:
             return redirect("portal:resume")
-        if draft.application is None or not casework_bridge.available():
+        if draft.application is None:  # submitted, its case not created yet
             return redirect("portal:status")
         return view(request, draft, *args, **kwargs)
     return inner

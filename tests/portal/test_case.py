@@ -11,7 +11,7 @@ from portal.conftest import fill, start, submit
 from resettle.accounts import roles
 from resettle.portal.models import Draft
 
-casework = pytest.importorskip("resettle.casework.services")
+from resettle.casework import services as casework
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 

@@ -124,9 +124,7 @@ def test_housekeeping_deletes_old_unsubmitted_drafts_only(applicant):
 
 
 def test_every_lifecycle_stage_has_plain_words_for_the_applicant():
-    import pytest
-
-    lifecycle = pytest.importorskip("resettle.casework.lifecycle")
+    from resettle.casework import lifecycle
     from resettle.portal.selectors import STAGES
 
     assert set(lifecycle.Stage.values) <= set(STAGES)

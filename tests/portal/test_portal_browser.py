@@ -152,8 +152,9 @@ def test_apply_leave_resume_submit_and_answer_a_request(transactional_db, live_s
             staff.goto(f"{url}/casework/queues/?q=intake")  # and in the intake queue
             assert staff.locator(f"a:text-is('{case_reference}')").count() == 1
 
-            casework = pytest.importorskip("resettle.casework.services")
-            casework.information_request_create(application=application, actor=officer,
+            from resettle.casework.services import information_request_create
+
+            information_request_create(application=application, actor=officer,
                                                 question="Please send the name of your supervisor.",
                                                 deadline=dt.date.today() + dt.timedelta(days=28))
             page.reload()
