@@ -29,7 +29,7 @@ run: install
 	@echo "Applicant portal (public, no sign-in): http://$(HOST)/apply/"
 	trap 'kill $$(cat data/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  RESETTLE_SECURE_COOKIES=0 RESETTLE_PORTAL_TEAM=demo-bamyan $(VENV)/bin/gunicorn resettle.wsgi:application \
-	    --bind $(HOST) --workers $(WEB_WORKERS) --threads 4 --timeout 120 --access-logfile - \
+	    --bind $(HOST) --workers $(WEB_WORKERS) --threads 4 --timeout 120 --keep-alive 75 --access-logfile - \
 	    --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: install system-deps
