@@ -64,6 +64,8 @@ class ClaimSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     verification_status = serializers.CharField()
+    referee = serializers.CharField(allow_null=True, help_text="null: your role may not see identities")
+    details = serializers.CharField(allow_null=True, help_text="null: your role may not see identities")
 
 
 class CaseSerializer(serializers.Serializer):

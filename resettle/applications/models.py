@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from resettle.core.fields import EncryptedTextField
 from resettle.people.models import Person
 
 
@@ -121,6 +122,9 @@ class ClaimedEmployment(models.Model):
                                            default=VerificationStatus.UNVERIFIED)
     verified_on = models.DateField(null=True, blank=True)
     verified_record = models.ForeignKey("records.EmploymentRecord", null=True, blank=True, on_delete=models.PROTECT)
+    # Names people and says what they did: sealed like any identifying field.
+    referee = EncryptedTextField(help_text="Who can vouch for this work, and how to reach them.")
+    details = EncryptedTextField(help_text="The applicant's own words about the work.")
 
     class Meta:
         verbose_name_plural = "claimed employment"

@@ -84,6 +84,8 @@ class ClaimView:
     start_date: dt.date | None
     end_date: dt.date | None
     verification_status: str
+    referee: str | None = None  # None: the role may not see identities
+    details: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,9 @@ def case_detail(user, application_id, *, reason: str) -> CaseView:
         return MemberView(relationship=member.get_relationship_display(), dependent=member.dependent,
                           identity=identity.get(pid), contacts=contact.get(pid) if contact is not None else None)
 
-    claims = [ClaimView(c.employer, c.unit, c.role, c.location, c.start_date, c.end_date, c.verification_status)
+    sees = can(user, roles.PERSON_IDENTITY)
+    claims = [ClaimView(c.employer, c.unit, c.role, c.location, c.start_date, c.end_date, c.verification_status,
+                        referee=c.referee if sees else None, details=c.details if sees else None)
               for c in ClaimedEmployment.objects.filter(application=application).order_by("start_date")]
     return CaseView(
         id=str(application.pk), reference=application.reference, status=application.status,

@@ -43,6 +43,8 @@ class ClaimIn:
     location: str = ""
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    referee: str = ""  # who can vouch for this work, and how to reach them (sealed)
+    details: str = ""  # the applicant's own words about the work (sealed)
 
 
 @dataclass
@@ -53,6 +55,7 @@ class ApplicationIn:
     claims: list[ClaimIn] = field(default_factory=list)
     channel: str = "web"
     external_id: str = ""
+    reference: str = ""  # kept when given (the portal's, already shown to the applicant); new otherwise
 
 
 
@@ -62,7 +65,7 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
     if len(principals) != 1:
         raise ValueError(f"an application needs exactly one principal, got {len(principals)}")
     application = Application.objects.create(
-        reference=new_reference(), external_id=data.external_id, pathway=data.pathway,
+        reference=data.reference or new_reference(), external_id=data.external_id, pathway=data.pathway,
         received_on=data.received_on, channel=data.channel, team=team, batch=batch,
     )
     for position, member in enumerate(data.members):
@@ -78,6 +81,7 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
             location=places.canonical_location(claim.location) or "other",
             raw_employer=claim.employer[:200], raw_unit=claim.unit[:200], raw_role=claim.role[:200],
             raw_location=claim.location[:200], start_date=claim.start_date, end_date=claim.end_date,
+            referee=claim.referee[:2000], details=claim.details[:4000],
         )
     record_event(actor=actor, action="application.created", target=application,
                  details={"members": len(data.members), "claims": len(data.claims), "channel": data.channel,

@@ -238,13 +238,15 @@ def application_in(draft: Draft) -> ApplicationIn:
     claims = []
     for e in data["work"]:
         start, end = claim_dates(e)
+        referee = " · ".join(x for x in (e.get("referee_name", ""), e.get("referee_contact", "")) if x)
         claims.append(ClaimIn(employer=e.get("employer", ""), unit=e.get("unit", ""), role=e.get("role", ""),
-                              location=e.get("location", ""), start_date=start, end_date=end))
-    # The case keeps the applicant's reference when applications accept one (asked of the lead);
-    # until then the case has its own, shown to the applicant on the status page as well.
-    same_reference = {"reference": draft.reference} if "reference" in ApplicationIn.__dataclass_fields__ else {}
+                              location=e.get("location", ""), start_date=start, end_date=end,
+                              referee=referee, details=e.get("details", "")))
+    # The case keeps the applicant's reference (unless it was taken meanwhile), so what the
+    # applicant quotes is what staff see.
+    reference = draft.reference if not Application.objects.filter(reference=draft.reference).exists() else ""
     return ApplicationIn(pathway=PATHWAY, received_on=timezone.localdate(draft.submitted_at), members=members,
-                         claims=claims, channel="web", external_id=f"portal:{draft.reference}", **same_reference)
+                         claims=claims, channel="web", external_id=f"portal:{draft.reference}", reference=reference)
 
 
 @transaction.atomic
