@@ -22,6 +22,8 @@ COMMANDS = {
     "security": [sys.executable, "-m", "bench.security.run", "--scale", "10"],
     "demo": [sys.executable, "-m", "bench.demo.generate"],
     "reporting": [sys.executable, "-m", "bench.reporting.run"],
+    "relocation": [sys.executable, "-m", "bench.relocation.run"],
+    "load": [sys.executable, "-m", "bench.load.run"],
 }
 
 
