@@ -342,7 +342,14 @@ def main(argv=None) -> int:
     p.add_argument("--ablations", default=None, help="comma-separated subset of typos,script,spelling (default: all)")
     p.add_argument("--out", type=Path, default=OUT_DOC)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--no-extras", action="store_true",
+                   help="skip the single-application latency and FEBRL4 (when another run measures them)")
+    p.add_argument("--merge", nargs="+", type=Path, default=None,
+                   help="write the report from the .json results of earlier runs (e.g. one per generator, run "
+                        "side by side) instead of running anything")
     args = p.parse_args(argv)
+    if args.merge:
+        return merge(args)
     if args.small:
         args.records, args.applicants = SMALL
     sys.path.insert(0, str(ROOT))
@@ -366,8 +373,11 @@ def main(argv=None) -> int:
             print(f"[{tag}] generated {len(data[0])} records, {len(data[1])} applicants in "
                   f"{time.perf_counter() - t:.1f}s -> {work}", file=sys.stderr)
             datasets.append((gen, (n_rec, n_app), measure(work, tag, data, splink=not args.no_splink)))
+            _dump(args, info, datasets)
     main_res = next(r for g, s, r in datasets if g == args.generators.split(",")[0] and s == main_size)
 
+    if args.no_extras:
+        return 0
     print("measuring single-applicant latency ...", file=sys.stderr)
     lat = latency(main_res["R"], main_res["A"])
     print(lat, file=sys.stderr)
@@ -383,11 +393,55 @@ def main(argv=None) -> int:
 
     # Written now and again with the slower extras, so a long run on a loaded machine leaves its
     # main figures even if stopped.
+    _dump(args, info, datasets, lat=lat, febrl=(fp, fr, ff, fwall), splink_febrl=splink_febrl)
     write_report(args, info, datasets, main_res, lat, (fp, fr, ff, fwall), splink_febrl, DEFAULT_THRESHOLD)
     by_size = [] if args.no_sizes else f1_by_size(args, work)
     ablated = [] if args.no_ablations else ablations(args, work)
+    _dump(args, info, datasets, lat=lat, febrl=(fp, fr, ff, fwall), splink_febrl=splink_febrl, by_size=by_size,
+          ablated=ablated)
     write_report(args, info, datasets, main_res, lat, (fp, fr, ff, fwall), splink_febrl, DEFAULT_THRESHOLD,
                  by_size, ablated)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _dump(args, info, datasets, **extras) -> None:
+    """The results so far, as JSON beside the report (--merge writes a report from several)."""
+    import json
+
+    rows = [{"generator": g, "size": list(size), "result": {k: v for k, v in r.items() if k not in ("R", "A")}}
+            for g, size, r in datasets]
+    path = args.out.with_suffix(".json")
+    path.write_text(json.dumps({"info": info, "seed": args.seed, "datasets": rows,
+                                "R": [str(r["R"]) for _, _, r in datasets], **extras}, indent=1), encoding="utf-8")
+
+
+def merge(args) -> int:
+    """One report from the JSON results of runs made side by side (one per generator, say)."""
+    import json
+
+    from resettle.matching import DEFAULT_THRESHOLD
+
+    datasets, extras, infos = [], {}, []
+    for path in args.merge:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        infos.append(data["info"])
+        datasets += [(d["generator"], tuple(d["size"]), d["result"]) for d in data["datasets"]]
+        for k in ("lat", "febrl", "splink_febrl", "by_size", "ablated"):
+            if data.get(k) is not None and k not in extras:
+                extras[k] = data[k]
+    args.records, args.applicants = max(s for _, s, _ in datasets)
+    args.generators = ",".join(dict.fromkeys(g for g, _, _ in datasets))
+    main_res = next(r for g, s, r in datasets if s == (args.records, args.applicants))
+    sizes = ",".join(f"{r}x{a}" for r, a in dict.fromkeys(s for _, s, _ in datasets))
+    args.command_note = (
+        "Command: one run per generator, side by side (`.venv/bin/python -m bench.matching.run --generators ours "
+        f"--sizes {sizes} --no-sizes --ablations spelling` and `... --generators second --sizes {sizes} --no-sizes "
+        "--no-ablations --no-extras`), then `... --merge ours.json second.json`")
+    info = infos[0] + ("; runs side by side, " + "; ".join(i.split("load average at start ")[1].split(" ")[0]
+                                                            for i in infos) + " load at their starts" if len(infos) > 1 else "")
+    write_report(args, info, datasets, main_res, extras["lat"], extras["febrl"], extras.get("splink_febrl"),
+                 DEFAULT_THRESHOLD, extras.get("by_size") or [], extras.get("ablated") or [])
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -442,7 +496,8 @@ def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, thre
     lines = [
         "## Matching (names, dates, probabilistic linkage)",
         "",
-        f"Command: `.venv/bin/python -m bench.matching.run --generators {','.join(gens)} --sizes {sizes}`",
+        getattr(args, "command_note", None)
+        or f"Command: `.venv/bin/python -m bench.matching.run --generators {','.join(gens)} --sizes {sizes}`",
         f"Machine: {info}.",
         f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, seed {args.seed}, default threshold {threshold}.",
         "",
