@@ -13,6 +13,7 @@ from django.db import transaction
 
 from resettle.audit.services import deferred_events, record_event
 from resettle.core import keys
+from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed
 from resettle.names import places
 from resettle.names.dates import parse_birth_date
 from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
@@ -120,6 +121,21 @@ def _content_hash(values: dict) -> str:
     return hmac.new(keys.index_key(), b"record.content\x00" + body, hashlib.sha256).hexdigest()
 
 
+def _sealed(record: EmploymentRecord) -> EmploymentRecord:
+    """Compute a new record's blind indexes and seal its encrypted fields now, so that saving it
+    later only writes (the fields keep what is computed here)."""
+    fields = record._meta.concrete_fields
+    for field in fields:
+        if isinstance(field, BlindIndexField):
+            setattr(record, field.attname, field.digest(getattr(record, field.source)))
+    for field in fields:
+        if isinstance(field, EncryptedTextField):
+            sealed = field.pre_save(record, True)
+            if isinstance(sealed, Sealed):
+                record.__dict__[field.attname] = sealed
+    return record
+
+
 def import_records(*, path: str | Path, source_name: str, actor=None, employer: str | None = None,
                    encoding: str | None = None, mapping: dict[str, str] | None = None,
                    progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -154,6 +170,13 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
     if not cleaned:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
+    # New rows are sealed, indexed and digested before the transaction opens: on SQLite the
+    # transaction holds the only write lock, and pages that audit a view wait for it, so it
+    # should hold inserts only, not the cryptography of 200,000 rows.
+    known_before = set(EmploymentRecord.objects.filter(source__name=source_name)
+                       .values_list("source_record_id", flat=True))
+    prepared = {number: _sealed(EmploymentRecord(row_number=number, content_sha256=_content_hash(values), **values))
+                for number, values in cleaned if values["source_record_id"] not in known_before}
     # Audit events are chained at the end of the transaction (deferred_events): the chain's head
     # is locked for that moment only, so pages auditing a view do not queue behind the import.
     with transaction.atomic(), deferred_events():
@@ -167,7 +190,8 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
         to_create: list[EmploymentRecord] = []
         created = updated = unchanged = 0
         for number, values in cleaned:
-            digest = _content_hash(values)
+            ready = prepared.get(number)
+            digest = ready.content_sha256 if ready is not None else _content_hash(values)
             rid = values["source_record_id"]
             if rid in known:
                 if known[rid] == digest:
@@ -179,7 +203,10 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
                     record.batch, record.row_number, record.content_sha256 = batch, number, digest
                     record.save()
                     updated += 1
-            else:
+            elif ready is not None:
+                ready.source, ready.batch = source, batch
+                to_create.append(ready)
+            else:  # appeared since the rows were prepared (removed and re-imported meanwhile)
                 to_create.append(EmploymentRecord(source=source, batch=batch, row_number=number,
                                                   content_sha256=digest, **values))
             if len(to_create) >= BULK:

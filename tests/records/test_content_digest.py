@@ -51,3 +51,30 @@ def test_re_imports_still_tell_changed_rows_from_unchanged(tmp_path, db):
     path.write_text(ROW.replace("Ghulam", "Gholam") + "N-2,Abdul Karimi,,1360,driver,PRT Bamyan\n", encoding="utf-8")
     result = import_records(path=path, source_name="nzdf-prt-bamyan")
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+
+
+def test_new_records_are_sealed_before_the_import_takes_the_write_lock(tmp_path, transactional_db, monkeypatch):
+    """On SQLite the import's transaction is the one writer; pages that audit a view wait for it.
+    It must hold inserts only: every new value is sealed before it opens."""
+    from django.db import connection
+
+    from resettle.security.crypto import KeyRing
+
+    inside = []
+    real_seal = KeyRing.seal
+
+    def watching(self, *args, **kwargs):
+        inside.append(connection.in_atomic_block)
+        return real_seal(self, *args, **kwargs)
+
+    monkeypatch.setattr(KeyRing, "seal", watching)
+    path = tmp_path / "r.csv"
+    path.write_text(ROW + "".join(f"N-{n},Name {n},Father {n},1360,driver,PRT Bamyan\n" for n in range(2, 50)),
+                    encoding="utf-8")
+    result = import_records(path=path, source_name="nzdf-prt-bamyan")
+    assert result.created == 49
+    assert inside and not any(inside), f"{sum(inside)} of {len(inside)} values sealed inside the transaction"
+    record = EmploymentRecord.objects.get(source_record_id="N-7")
+    assert record.full_name == "Name 7" and record.father_name == "Father 7"
+    index = EmploymentRecord._meta.get_field("full_name_index")
+    assert record.full_name_index and record.full_name_index == index.digest("Name 7")  # still searchable
