@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,7 +250,6 @@ def _csv_rows(text: str, label: str) -> Iterator[list[str]]:
 
 
 def _lenient_rows(text: str, total: int, broken) -> Iterator[list[str]]:
-    lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""))
     previous_end, number = 0, 0
     for values in reader:
@@ -262,7 +262,8 @@ def _lenient_rows(text: str, total: int, broken) -> Iterator[list[str]]:
         if broken and number == broken[0]:
             if broken[2]:
                 raise _UnclosedQuote(number, len(values) - 1, row.lines[0])
-            raise _QuoteInside(number, _cell_with_text_after_quote(lines[row.lines[0] - 1]), row.lines[0])
+            line = next(itertools.islice(io.StringIO(text, newline=""), row.lines[0] - 1, None), "")
+            raise _QuoteInside(number, _cell_with_text_after_quote(line), row.lines[0])
 
 
 def _xlsx_rows(data: bytes, label: str) -> Iterator[list[str]]:
