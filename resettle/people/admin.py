@@ -1,7 +1,6 @@
 import secrets
 
 from django.contrib import admin
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -48,34 +47,35 @@ class PersonAdmin(_OnVisibleCases):
         if token is not None:
             request.GET = request.GET.copy()
             del request.GET[SEARCH_PARAM]  # not a field lookup for the change list
-            request._person_search = request.session.get("person_searches", {}).get(token) or ["-", "-"]
+            request._person_search = request.session.get("person_searches", {}).get(token) or []
         return super().changelist_view(request, extra_context)
 
     def _search(self, request, term: str):
         from resettle.audit.services import record_event
-        from resettle.core.fields import digest
-        from resettle.names.keys import name_key
+        from resettle.people.selectors import people_matching
 
         url = reverse("admin:people_person_changelist")
         if not term.strip():
             return redirect(url)
-        digests = [digest("person.name", name_key, term), digest("person.father", name_key, term)]
+        # Any spelling in either script, or a tazkira, passport or phone number, through the
+        # keyed search digests; the session keeps the ids found (best first), never the words.
+        found = [str(m.person_id) for m in people_matching(term)][:500]
         searches = dict(list(request.session.get("person_searches", {}).items())[-(_KEPT_SEARCHES - 1):])
         token = secrets.token_urlsafe(12)
-        searches[token] = digests
+        searches[token] = found
         request.session["person_searches"] = searches
-        found = self._filter(self.get_queryset(request), digests).count()
-        record_event(actor=request.user, action="person.searched", reason="admin", details={"results": found})
+        visible = self._filter(self.get_queryset(request), found).count()
+        record_event(actor=request.user, action="person.searched", reason="admin", details={"results": visible})
         return redirect(f"{url}?{SEARCH_PARAM}={token}")
 
     @staticmethod
-    def _filter(queryset, digests):
-        return queryset.filter(Q(full_name_index=digests[0]) | Q(father_name_index=digests[1]))
+    def _filter(queryset, ids):
+        return queryset.filter(pk__in=[i for i in ids if i != "-"])
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        digests = getattr(request, "_person_search", None)
-        return self._filter(queryset, digests) if digests else queryset
+        ids = getattr(request, "_person_search", None)
+        return self._filter(queryset, ids) if ids is not None else queryset
 
 
 @admin.register(IdentityDocument)
