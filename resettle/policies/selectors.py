@@ -37,6 +37,12 @@ def _ordinals(values: list) -> np.ndarray:
          for v in values), dtype=np.int64, count=len(values))
 
 
+def _as_ordinals(values: tuple, computed: bool) -> np.ndarray:
+    if computed:
+        return np.fromiter((MISSING if v is None else v for v in values), dtype=np.int64, count=len(values))
+    return _ordinals(list(values))
+
+
 def employment_records_table(*, reference: date, employer: str | None = None) -> PeriodTable:
     """The people in the employment records as simulation candidates: records grouped into one
     person by the matcher (person_group) are one candidate with several periods; a record not yet
@@ -45,7 +51,14 @@ def employment_records_table(*, reference: date, employer: str | None = None) ->
     meta = EmploymentRecord._meta
     q = connection.ops.quote_name
     cols = ["id", "employer", "unit", "role", "location", "start_date", "end_date", "person_group"]
-    sql = f"SELECT {', '.join(q(meta.get_field(c).column) for c in cols)} FROM {q(meta.db_table)}"
+    selected = [q(meta.get_field(c).column) for c in cols]
+    as_ordinals = connection.vendor == "sqlite"
+    if as_ordinals:
+        # SQLite hands dates back as text that Django's converter parses row by row (a third of
+        # the read); julianday gives the proleptic Gregorian ordinal directly (0001-01-01 -> 1)
+        for k in (5, 6):
+            selected[k] = f"CAST(julianday({selected[k]}) - 1721424.5 AS INTEGER)"
+    sql = f"SELECT {', '.join(selected)} FROM {q(meta.db_table)}"
     params: list = []
     if employer:
         sql += f" WHERE {q(meta.get_field('employer').column)} = %s"
@@ -63,7 +76,7 @@ def employment_records_table(*, reference: date, employer: str | None = None) ->
     group = np.array([people.setdefault(p or f"record:{i}", len(people)) for i, p in zip(ids, person)], dtype=np.int64)
     return records_table(employer=Column.from_values(emp), unit=Column.from_values(unit),
                          role=Column.from_values(role), location=Column.from_values(loc),
-                         start=_ordinals(list(start)), end=_ordinals(list(end)),
+                         start=_as_ordinals(start, as_ordinals), end=_as_ordinals(end, as_ordinals),
                          reference=reference, ids=list(people), group=group)
 
 

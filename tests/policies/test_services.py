@@ -288,3 +288,20 @@ def test_panel_included_with_an_evaluation_shows_parameters_and_members_referred
     # a role that neither evaluates nor decides sees nothing
     request.user = user_factory(roles.ANALYST)
     assert "Eligibility" not in render_to_string("policies/_panel.html", {"evaluation": ev}, request=request)
+
+
+@pytest.mark.django_db
+def test_records_read_from_the_database_keep_their_dates(tmp_path):
+    """The read computes date ordinals in SQL on SQLite: they must equal Python's."""
+    from resettle.policies.selectors import employment_records_table
+    from resettle.records.services import import_records
+
+    path = tmp_path / "nzdf-prt-bamyan.csv"
+    path.write_text("record_id,full_name,father_name,birth_year,role,unit,location,start_date,end_date\n"
+                    "A1,Person One,Father,1360,interpreter,PRT Bamyan,Bamyan,2004-02-29,2012-12-31\n"
+                    "A2,Person Two,Father,1361,driver,PRT Bamyan,Bamyan,1999-01-01,\n", encoding="utf-8")
+    import_records(path=path, source_name="nzdf-prt-bamyan")
+    table = employment_records_table(reference=dt.date(2013, 1, 1))
+    got = sorted(zip(table.start.tolist(), table.end.tolist()))
+    assert got == sorted([(dt.date(2004, 2, 29).toordinal(), dt.date(2012, 12, 31).toordinal()),
+                          (dt.date(1999, 1, 1).toordinal(), 0)])
