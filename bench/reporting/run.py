@@ -368,7 +368,9 @@ def run_child(database_url: str, data_dir: Path, cases: int, renders: int, *, re
                           "--renders", str(renders)], env=env, cwd=REPO, stdout=subprocess.PIPE, text=True)
     if out.returncode:
         raise SystemExit(f"benchmark child failed on {database_url.split(':')[0]} (exit {out.returncode})")
-    return {**built, **json.loads(out.stdout.strip().splitlines()[-1])}
+    result = {**built, **json.loads(out.stdout.strip().splitlines()[-1])}
+    (data_dir / "bench-result.json").write_text(json.dumps(result))  # kept for --report-only
+    return result
 
 
 def report(results: dict[str, dict], cases: int, renders: int, load: tuple, machine: str) -> str:
@@ -425,6 +427,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="measure the databases an earlier run built (same --cases) instead of rebuilding")
     parser.add_argument("--db-dir", type=Path, default=Path(tempfile.gettempdir()) / "bench-reporting")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report from the last measurements kept under --db-dir")
     parser.add_argument("--child", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -442,11 +446,16 @@ def main() -> None:
     for name in ("pg", "sqlite"):
         (args.db_dir / name).mkdir(parents=True, exist_ok=True)
         (args.db_dir / name).chmod(0o700)
-    if not args.no_postgres:
+    if args.report_only:
+        for name, folder in (("PostgreSQL 15", "pg"), ("SQLite", "sqlite")):
+            kept = args.db_dir / folder / "bench-result.json"
+            if kept.exists():
+                results[name] = json.loads(kept.read_text())
+    elif not args.no_postgres:
         print("== PostgreSQL", file=sys.stderr, flush=True)
         results["PostgreSQL 15"] = run_child(_postgres_url(fresh=not args.reuse), args.db_dir / "pg", args.cases,
                                              args.renders, reuse=args.reuse)
-    if not args.no_sqlite:
+    if not args.no_sqlite and not args.report_only:
         print("== SQLite", file=sys.stderr, flush=True)
         path = args.db_dir / "sqlite" / "bench.sqlite3"
         if not args.reuse:
