@@ -185,3 +185,14 @@ def test_casework_audit_entries_name_nobody(case, people):
     services.information_request_create(application=case, actor=people["intake"], question="Send Wahid's tazkira")
     for event in AuditEvent.objects.filter(target_id=str(case.pk)):
         assert "Karimi" not in str(event.details) and "Wahid" not in str(event.details) and "Karimi" not in event.reason
+
+
+def test_the_case_page_shows_the_proposal_with_its_evaluation_to_the_second_decision_maker(case, people):
+    from web.staffkit import verified_client
+
+    to_assessment(case, people)
+    services.decision_propose(application=case, actor=people["dm1"], outcome="approve", reasons="Interpreter.")
+    page = verified_client(people["dm2"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "Confirm decision" in page and "The evaluation this decision rests on" in page and "Interpreter." in page
+    own = verified_client(people["dm1"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "You proposed this decision" in own
