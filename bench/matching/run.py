@@ -440,7 +440,7 @@ def merge(args) -> int:
         "--no-ablations --no-extras`), then `... --merge ours.json second.json`")
     info = infos[0] + ("; runs side by side, " + "; ".join(i.split("load average at start ")[1].split(" ")[0]
                                                             for i in infos) + " load at their starts" if len(infos) > 1 else "")
-    write_report(args, info, datasets, main_res, extras["lat"], extras["febrl"], extras.get("splink_febrl"),
+    write_report(args, info, datasets, main_res, extras.get("lat"), extras.get("febrl"), extras.get("splink_febrl"),
                  DEFAULT_THRESHOLD, extras.get("by_size") or [], extras.get("ablated") or [])
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
@@ -555,6 +555,10 @@ def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, thre
                   + (f" (Splink 5: {worst_gap(sp['reliability']):.3f})" if sp else ""), ""]
         lines += reliability_markdown(m["reliability"]) + [""]
     sp = ours_main.get("splink")
+    if lat is None:  # a merged report whose runs were stopped before the latency and FEBRL4 steps
+        lat = {"records": 0, "n": 0, "build_s": float("nan"), "p50": float("nan"), "p95": float("nan"),
+               "max": float("nan")}
+        febrl = febrl or (float("nan"),) * 4
     lines += [
         f"### Targets and peers ({GENERATOR_LABELS[gens[0]]}, {args.records:,} x {args.applicants:,})",
         "",
