@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from resettle.applications.models import Application, Relationship
+from resettle.applications.signals import applications_imported
 from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
 from resettle.audit.services import deferred_events, record_event
 from resettle.names.dates import parse_birth_date
@@ -184,7 +185,5 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
         record_event(actor=actor, action="applications.imported", target=batch,
                      details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
         if created_ids:
-            from resettle.verification.tasks import enqueue_matching
-
-            enqueue_matching(created_ids)
+            applications_imported.send(sender=Application, application_ids=created_ids)
     return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 
 # Sent inside application_create's transaction: kwargs application, actor, via.
 application_created = Signal()
+
+# Sent inside an import's transaction with the ids of the applications it created (verification
+# queues matching for them).
+applications_imported = Signal()

@@ -16,6 +16,7 @@ from resettle.core import keys
 from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed
 from resettle.names import places
 from resettle.names.dates import parse_birth_date
+from resettle.records.signals import records_changed
 from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
 from resettle.tabular import Problem, TableError, read_table
 from resettle.tabular.values import parse_date
@@ -225,8 +226,6 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
                      details={"source": source.name, "rows": len(cleaned), "created": created,
                               "updated": updated, "unchanged": unchanged})
         if created or updated:
-            from resettle.verification.tasks import enqueue_matching, enqueue_record_grouping
-
-            enqueue_matching()  # new evidence: every application is re-scored in the background
-            enqueue_record_grouping()
+            # new evidence: verification re-scores every application and regroups the records
+            records_changed.send(sender=EmploymentRecord, batch=batch)
     return ImportResult(table.name, len(cleaned), created, updated, unchanged, batch.pk)

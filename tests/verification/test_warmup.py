@@ -41,3 +41,28 @@ def test_record_grouping_is_queued_once_behind_matching(db, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         tasks.enqueue_record_grouping()
     assert queued == [tasks.group_records.module_path]
+
+
+def test_imports_announce_their_changes_and_verification_queues_the_work(db, tmp_path, monkeypatch):
+    """Records and applications never import verification: they send a signal it listens to."""
+    from resettle.applications.imports import import_applications
+    from resettle.records.services import import_records
+    from resettle.verification import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_matching", lambda ids=None: queued.append(("match", ids)))
+    monkeypatch.setattr(tasks, "enqueue_record_grouping", lambda: queued.append(("group", None)))
+    hr = tmp_path / "hr.csv"
+    hr.write_text("record_id,full_name\nR-1,Wahid Karimi\n", encoding="utf-8")
+    import_records(path=hr, source_name="nzdf")
+    assert queued == [("match", None), ("group", None)]
+    apps = tmp_path / "a.csv"
+    apps.write_text("application_id,relationship,full_name,pathway,received_on\n"
+                    "A-1,principal,Wahid Karimi,nz-afghan-2021,2021-08-20\n", encoding="utf-8")
+    import_applications(path=apps)
+    assert queued[-1][0] == "match" and len(queued[-1][1]) == 1
+    import pathlib
+
+    for app in ("records", "applications"):
+        for path in pathlib.Path(f"resettle/{app}").rglob("*.py"):
+            assert "from resettle.verification" not in path.read_text(encoding="utf-8"), path
