@@ -12,7 +12,6 @@ from django.db import transaction
 
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
 from resettle.applications.signals import application_created
-from resettle.accounts.access import require_case_access as _require_case_access
 from resettle.audit.services import record_event
 from resettle.names import places
 from resettle.people.services import PersonIn, person_create
@@ -90,9 +89,6 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
                              via="portal" if data.channel == "web" and actor is None else "staff")
     return application
 
-
-# Kept importable here for callers not yet moved to resettle.accounts.access.
-require_case_access = _require_case_access
 
 
 def member_add(*, application: Application, data: MemberIn, actor, added_on: dt.date | None = None) -> Member:

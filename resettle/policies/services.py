@@ -8,7 +8,7 @@ from django.db import transaction
 
 from resettle.accounts.roles import DECIDE, ELIGIBILITY_EVALUATE
 from resettle.applications.models import Application
-from resettle.applications.services import require_case_access
+from resettle.accounts.access import require_case_access
 from resettle.audit.services import record_event
 
 from . import engine
