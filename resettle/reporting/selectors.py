@@ -90,7 +90,12 @@ def relocation_installed() -> bool:
 
 
 def pathways() -> list[str]:
-    return list(Application.objects.order_by("pathway").values_list("pathway", flat=True).distinct())
+    """The pathways to filter by (a DISTINCT over every case: reused like the figures)."""
+    def read() -> list[str]:
+        return list(Application.objects.order_by("pathway").values_list("pathway", flat=True).distinct())
+
+    seconds = int(getattr(settings, "REPORTING_CACHE_SECONDS", 300))
+    return cache.get_or_set("reporting:pathways:v1", read, seconds) if seconds > 0 else read()
 
 
 # --- figures -------------------------------------------------------------------------------------

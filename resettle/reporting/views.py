@@ -30,11 +30,18 @@ def chart_svg(fig: Figure) -> str:
     return draw(f"chart-{fig.key}", fig.title, categories, series, unit=fig.unit, **extra)
 
 
+def _table_rows(fig: Figure) -> list:
+    """The rows of the table under a chart: what the chart shows (the latest flights only; every
+    flight is in the CSV, and 800 table rows would slow every view of the page)."""
+    rows = list(zip(fig.categories, zip(*[s.values for s in fig.series]))) if fig.series else []
+    return rows[-selectors.CHART_FLIGHTS:] if fig.key == "seats" else rows
+
+
 def dashboard(request):
     form, pathway = _pathway(request)
     figures, computed_at = selectors.dashboard(request.user, pathway=pathway)
     panels = [{"figure": f, "svg": mark_safe(chart_svg(f)) if f.available and not f.empty else "",  # noqa: S308 - escaped in charts
-               "rows": list(zip(f.categories, zip(*[s.values for s in f.series]))) if f.series else []}
+               "rows": _table_rows(f), "rows_cut": f.key == "seats" and len(f.categories) > selectors.CHART_FLIGHTS}
               for f in figures]
     return render(request, "reporting/dashboard.html", {
         "form": form, "pathway": pathway, "panels": panels, "threshold": selectors.THRESHOLD,

@@ -126,3 +126,19 @@ def test_figures_are_reused_for_the_cache_time_and_the_page_says_when(staff, set
     fresh = dict(list(csv.reader(io.StringIO(client.get("/reporting/stages.csv").content.decode())))[1:])
     # 5 approved beside the fixture's 2 received (suppressed): withheld as the next smallest
     assert fresh["Approved"] == "suppressed" and dict(list(csv.reader(io.StringIO(first)))[1:])["Approved"] == "0"
+
+
+def test_seats_table_lists_the_charted_flights_and_the_csv_all(staff):
+    import datetime as dt
+
+    from resettle.relocation.models import Flight, Tranche
+
+    tranche = Tranche.objects.create(name="Tranche many")
+    for i in range(30):
+        Flight.objects.create(tranche=tranche, code=f"NZ{i:03d}", date=dt.date(2021, 8, 1) + dt.timedelta(days=i),
+                              origin="Islamabad", destination="Auckland", aircraft="charter", seats=300)
+    _, client = staff[roles.ANALYST]
+    html = client.get("/reporting/").content.decode()
+    assert "NZ029" in html and "NZ000 " not in html and "every flight is in the CSV" in html
+    rows = list(csv.reader(io.StringIO(client.get("/reporting/seats.csv").content.decode())))
+    assert len(rows) == 31 and rows[1][0].startswith("NZ000 ")
