@@ -34,3 +34,5 @@ class MemberAdmin(CapabilityAdmin):
 
     def scope(self, request, queryset):
         return queryset.filter(application__in=case_scope(request.user).values("pk"))
+
+from resettle.applications import admin_people  # noqa: E402,F401  (registers Person, documents, contacts)

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resettle.applications.models import Status
-
-ENCODINGS = [("", _("Detect")), ("utf-8", "UTF-8"), ("cp1256", "Windows-1256"), ("utf-16", "UTF-16")]
+from resettle.records.forms import ENCODINGS  # records sits below applications
 
 
 class CaseFilterForm(forms.Form):

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resettle.applications.forms import ENCODINGS
+# The encodings HR and caseworkers' spreadsheets come in (shared with the applications import form).
+ENCODINGS = [("", _("Detect")), ("utf-8", "UTF-8"), ("cp1256", "Windows-1256"), ("utf-16", "UTF-16")]
+
 
 EMPLOYERS = [("", _("From the source name")), ("nzdf", "NZDF"), ("nz_police", "NZ Police"), ("mfat", "MFAT"),
              ("nz_aid", "NZ aid"), ("nz_other_agency", _("Other NZ agency")), ("us_forces", "US forces"),

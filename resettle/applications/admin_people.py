@@ -1,3 +1,6 @@
+"""The people behind cases, in the admin. Registered by the applications app because who may see a
+person is a case rule (team, assignment, stage): people itself knows nothing of cases."""
+
 import secrets
 
 from django.contrib import admin
