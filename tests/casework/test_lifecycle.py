@@ -196,3 +196,23 @@ def test_the_case_page_shows_the_proposal_with_its_evaluation_to_the_second_deci
     assert "Confirm decision" in page and "The evaluation this decision rests on" in page and "Interpreter." in page
     own = verified_client(people["dm1"]).get(f"/cases/{case.pk}/").content.decode()
     assert "You proposed this decision" in own
+
+
+def test_a_flagged_duplicate_is_merged_from_the_case_page_keeping_both_histories(case, people):
+    from resettle.verification.models import DuplicateLink
+    from web.staffkit import verified_client
+
+    from resettle.accounts.models import Team
+
+    other = new_case(Team.objects.get(name="t"))
+    DuplicateLink.objects.create(application=case, other=other, probability=0.97)
+    client = verified_client(people["intake"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Possible duplicates flagged by the matcher" in page and other.reference in page
+    response = client.post(f"/casework/{case.pk}/link/", {"other_reference": other.reference, "kind": "same_person",
+                                                         "reason": "same tazkira"}, follow=True)
+    assert "merged into this case" in response.content.decode()
+    other.refresh_from_db()
+    assert other.status == "withdrawn" and other.duplicate_of == case
+    assert StatusChange.objects.filter(application=other).count() == 2  # its own history stays
+    assert other.links.get().other == case and case.links.get().other == other

@@ -44,12 +44,25 @@ def casework_panel(context, case):
         "households": list(application.household_versions.order_by("number")),
         "members": list(Member.objects.filter(application=application).order_by("position")),
         "links": list(application.links.select_related("other")),
+        "duplicates": _flagged_duplicates(user, application),
         "assigned": list(application.assigned_to.values_list("username", flat=True)),
         "fact_form": forms.FactForm(fields=assessable_fields()) if can(user, roles.DECIDE) else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
         "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
         "letter_languages": forms.LetterForm.base_fields["language"].choices,
     }
+
+
+def _flagged_duplicates(user, application):
+    """Applications the matcher thinks come from the same person, for a caseworker to merge or
+    link (only those the user may reach; not already linked)."""
+    from resettle.applications.selectors import case_scope
+    from resettle.verification.models import DuplicateLink
+
+    linked = set(application.links.values_list("other_id", flat=True))
+    rows = (DuplicateLink.objects.filter(application=application, other__in=case_scope(user))
+            .exclude(other_id__in=linked).select_related("other").order_by("-probability"))
+    return [{"other": r.other, "probability": r.probability, "kind": r.kind} for r in rows]
 
 
 @register.inclusion_tag("casework/_timeline.html", takes_context=True)
