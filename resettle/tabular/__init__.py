@@ -155,6 +155,14 @@ def read_table(path: str | Path, *, required: Iterable[str], optional: Iterable[
             lines, last = getattr(values, "lines", None), getattr(values, "last", False)
             if not any(v.strip() for v in values):
                 continue  # blank lines carry nothing; spreadsheets end with many
+            spans = [i for i, v in enumerate(values) if "\n" in v or "\r" in v]
+            if len(values) > width and spans and lines and (header[min(spans[0], width - 1)] not in multiline):
+                # A stray quote swallowed lines and shifted cells: name the cell it opened.
+                problems.append(Problem(label, number, header[min(spans[0], width - 1)] or "-", (
+                    f"cell spans lines {lines[0]}-{lines[1]}{' and runs to the end of the file' if last else ''}: "
+                    "a stray quote (\") opens a cell that swallows the rows after it; remove the quote, double it "
+                    "(\"\"), or quote the whole cell")))
+                continue
             if len(values) > width and any(v.strip() for v in values[width:]):
                 problems.append(Problem(label, number, "-", f"row has {len(values)} cells but the header has {width}"
                                         + (f" (lines {lines[0]}-{lines[1]})" if lines and lines[1] > lines[0] else "")))
@@ -176,8 +184,12 @@ def read_table(path: str | Path, *, required: Iterable[str], optional: Iterable[
                                             f"is {len(value):,} characters long; the limit is {limit:,}"))
             table.rows.append((number, {h: v.strip() for h, v in zip(header, values) if h}))
     except _UnclosedQuote as exc:
-        if not any(p.row == exc.row for p in problems):  # already named as a cell spanning lines
-                problems.append(Problem(label, exc.row, header[min(exc.cell, width - 1)] if header else "-", str(exc)))
+        # The strict reader saw where the quoting first went wrong; what the lenient one made of
+        # the rest of the row (shifted cells, a span) follows from it: name the quote instead.
+        if isinstance(exc, _QuoteInside):
+            problems = [p for p in problems if p.row != exc.row]
+        if not any(p.row == exc.row for p in problems):  # a quote open to the end: named as a span already
+            problems.append(Problem(label, exc.row, header[min(exc.cell, width - 1)] if header else "-", str(exc)))
     except csv.Error as exc:  # strict quoting: `"abc"def`
         problems.append(Problem(label, 0, "-", f"line {exc.args[-1] if len(exc.args) > 1 else '?'}: {exc.args[0]}"))
     if problems:

@@ -62,8 +62,12 @@ def test_a_line_break_or_a_stray_quote_in_any_cell_is_refused_by_row_and_column(
     row = data.draw(st.integers(2, len(text)), label="row")  # 1-based line of the file, after the header
     cells = next(csv.reader([text[row - 1]]))
     column = data.draw(st.sampled_from([2, 3]), label="column")  # full_name or father_name
-    cells[column] = '"' + cells[column]  # a stray quote opening the cell, never closed
-    text[row - 1] = ",".join(cells) + "\n"
+    # A stray quote opening the cell, never closed; the other cells stay properly quoted.
+    planted = '"' + "".join(ch for ch in cells[column] if ch not in '",\r\n')
+    cells[column] = "\x00PLANT\x00"
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    text[row - 1] = out.getvalue().replace("\x00PLANT\x00", planted)
     path = tmp_path / f"broken-{run}.csv"
     path.write_bytes("".join(text).encode("utf-8"))
     before = Application.objects.count()
