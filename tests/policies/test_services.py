@@ -276,6 +276,12 @@ def test_panel_included_with_an_evaluation_shows_parameters_and_members_referred
     assert "Referred for discretion" in html and "Other family member (case by case)" in html
     assert "Member 3 (Parent)" in html
     assert "Evaluate now" not in html  # one evaluation, not the case page's panel
+    # included from another inclusion tag, whose context has the user but not the request
+    from django.template import Context, Template
+
+    nested = Template('{% include "policies/_panel.html" with evaluation=ev %}').render(
+        Context({"ev": ev, "user": officer}))
+    assert "New Zealand Minister of Immigration" in nested and "Other family member (case by case)" in nested
 
     # a cash outcome shows its amount with the currency's symbol
     mech = make_application(end=dt.date(2012, 10, 1))

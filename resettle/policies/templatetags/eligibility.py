@@ -25,9 +25,12 @@ def eligibility_panel(context, case):
 
 @register.simple_tag(takes_context=True)
 def evaluation_view(context, evaluation):
-    """{% evaluation_view ev as e %}: a stored evaluation as the viewer's role may see it."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
+    """{% evaluation_view ev as e %}: a stored evaluation as the viewer's role may see it.
+
+    Inside another inclusion tag the context processors' ``request`` is gone (Context.new drops
+    them), so the request is also read from the context itself, or a ``user`` variable."""
+    request = context.get("request") or getattr(context, "request", None)
+    user = getattr(request, "user", None) or context.get("user")
     if user is None:
         return None
     return build_view(user, evaluation)
