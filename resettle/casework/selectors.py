@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from resettle.accounts import roles
@@ -226,6 +227,8 @@ def stage_clocks(*, since: dt.date | None = None, pathway: str = "", threshold: 
         rows = rows.filter(at__date__gte=since)
     if pathway:
         rows = rows.filter(application__pathway=pathway)
+    if connection.vendor == "postgresql":
+        return _clocks_in_one_pass(rows, threshold)
     counts = dict(rows.order_by().values("from_stage").annotate(n=Count("id")).values_list("from_stage", "n"))
     out = []
     for stage in Stage:
@@ -240,6 +243,28 @@ def stage_clocks(*, since: dt.date | None = None, pathway: str = "", threshold: 
         median = _nth(ordered, max(0, (n + 1) // 2 - 1))
         p90 = _nth(ordered, max(0, -(-9 * n // 10) - 1))
         out.append(StageClock(stage.value, stage.label, n, round(median / 86400, 1), round(p90 / 86400, 1)))
+    return out
+
+
+def _clocks_in_one_pass(rows: QuerySet, threshold: int) -> list[StageClock]:
+    """PostgreSQL: every stage's count and nearest-rank percentiles (percentile_disc) in one
+    grouped scan, instead of three queries per stage."""
+    sql, params = rows.order_by().values("from_stage", "seconds_in_from_stage").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT from_stage, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds_in_from_stage), "
+            "percentile_disc(0.9) WITHIN GROUP (ORDER BY seconds_in_from_stage) "
+            f"FROM ({sql}) AS t GROUP BY from_stage", params)
+        found = {stage: (n, median, p90) for stage, n, median, p90 in cursor.fetchall()}
+    out = []
+    for stage in Stage:
+        if stage.value not in found:
+            continue
+        n, median, p90 = found[stage.value]
+        if n < threshold:
+            out.append(StageClock(stage.value, stage.label, None, None, None))
+        else:
+            out.append(StageClock(stage.value, stage.label, n, round(median / 86400, 1), round(p90 / 86400, 1)))
     return out
 
 

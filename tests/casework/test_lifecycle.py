@@ -216,3 +216,17 @@ def test_a_flagged_duplicate_is_merged_from_the_case_page_keeping_both_histories
     assert other.status == "withdrawn" and other.duplicate_of == case
     assert StatusChange.objects.filter(application=other).count() == 2  # its own history stays
     assert other.links.get().other == case and case.links.get().other == other
+
+
+def test_clocks_are_nearest_rank_percentiles_of_the_time_at_each_stage(db):
+    from resettle.accounts.models import Team
+
+    team = Team.objects.create(name="c")
+    for days in range(1, 11):  # ten cases that spent 1..10 days at 'received'
+        case = new_case(team)
+        change = StatusChange.objects.get(application=case)
+        StatusChange.objects.create(application=case, from_stage="received", to_stage="withdrawn", action="withdraw",
+                                    at=change.at + dt.timedelta(days=days), seconds_in_from_stage=days * 86400)
+    clock = next(r for r in stage_clocks() if r.stage == "received")
+    assert (clock.cases, clock.median_days, clock.p90_days) == (10, 5.0, 9.0)
+    assert next(r for r in stage_clocks(threshold=11) if r.stage == "received").cases is None
