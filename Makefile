@@ -1,5 +1,5 @@
 # Two commands on a fresh Debian machine with Python 3.11:
-#   make run    the system with demo data at http://127.0.0.1:8000
+#   make run    the system with demo data at http://127.0.0.1:8000 (installs Pango and fonts for letters)
 #   make test   every test, on SQLite and PostgreSQL
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -21,10 +21,11 @@ install: $(VENV)/.installed
 system-deps:
 	scripts/install-system-deps.sh
 
-run: install
+run: install system-deps
 	$(PY) -m resettle init-secrets
 	$(PY) -m resettle migrate --no-input -v 0
 	$(PY) -m resettle demo-data
+	$(PY) -m resettle casework-clock
 	$(PY) -m resettle db_worker & echo $$! > data/worker.pid
 	@echo "Applicant portal (public, no sign-in): http://$(HOST)/apply/"
 	trap 'kill $$(cat data/worker.pid) 2>/dev/null' EXIT INT TERM; \
