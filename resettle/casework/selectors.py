@@ -94,6 +94,15 @@ def decisions(application: Application) -> QuerySet[Decision]:
             .select_related("proposed_by", "confirmed_by", "evaluation", "member").order_by("proposed_at"))
 
 
+def criteria_choices(application: Application) -> list[tuple[str, str]]:
+    """The current evaluation's criteria, for a decision to cite."""
+    from resettle.policies.selectors import current_evaluation
+
+    evaluation = current_evaluation(application)
+    rows = (evaluation.criteria or {}).get("criteria", []) if evaluation else []
+    return [(c.get("id"), f"{c.get('id')} ({c.get('status')})") for c in rows if c.get("id")]
+
+
 def pending_decision(application: Application, member: Member | None = None) -> Decision | None:
     return Decision.objects.filter(application=application, member=member, state=DecisionState.PROPOSED).first()
 

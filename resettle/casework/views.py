@@ -59,35 +59,31 @@ def case_action(view):
     return wrapper
 
 
-def _form_error(form) -> str:
-    return "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+def _cleaned(form) -> dict:
+    """The form's data, or a refusal naming each field and what is wrong with it."""
+    if not form.is_valid():
+        raise ValueError("; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items()))
+    return form.cleaned_data
+
+
+def _on_case(model, pk, application, what: str):
+    found = model.objects.filter(pk=pk, application=application).first()
+    if found is None:
+        raise ValueError(f"no such {what} on this case")
+    return found
 
 
 @case_action
 def transition(request, application):
-    form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.TransitionForm(request.POST))
     change = services.case_transition(application=application, action=d["action"], actor=request.user,
                                       reason=d["reason"], expected_version=d["version"])
     return f"{application.reference} moved to '{change.get_to_stage_display()}'."
 
 
-def _criteria_choices(application):
-    from resettle.policies.selectors import current_evaluation
-
-    evaluation = current_evaluation(application)
-    rows = (evaluation.criteria or {}).get("criteria", []) if evaluation else []
-    return [(c.get("id"), f"{c.get('id')} ({c.get('status')})") for c in rows if c.get("id")]
-
-
 @case_action
 def propose(request, application):
-    form = forms.ProposeForm(request.POST, criteria_choices=_criteria_choices(application))
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.ProposeForm(request.POST, criteria_choices=selectors.criteria_choices(application)))
     member = Member.objects.filter(pk=d["member"], application=application).first() if d["member"] else None
     decision = services.decision_propose(application=application, actor=request.user, outcome=d["outcome"],
                                          reasons=d["reasons"], criteria_ids=d["criteria"],
@@ -98,13 +94,8 @@ def propose(request, application):
 
 @case_action
 def review(request, application):
-    form = forms.ReviewForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
-    decision = Decision.objects.filter(pk=d["decision"], application=application).first()
-    if decision is None:
-        raise ValueError("no such decision on this case")
+    d = _cleaned(forms.ReviewForm(request.POST))
+    decision = _on_case(Decision, d["decision"], application, "decision")
     if d["verdict"] == "confirm":
         decision = services.decision_confirm(decision=decision, actor=request.user, note=d["note"])
         return f"Confirmed: {decision.get_outcome_display().lower()}."
@@ -114,10 +105,7 @@ def review(request, application):
 
 @case_action
 def request_create(request, application):
-    form = forms.RequestForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.RequestForm(request.POST))
     r = services.information_request_create(application=application, actor=request.user, question=d["question"],
                                             deadline=d["deadline"], addressed_to=d["addressed_to"])
     return f"Request for information sent; deadline {r.deadline:%Y-%m-%d}."
@@ -125,22 +113,15 @@ def request_create(request, application):
 
 @case_action
 def request_answer(request, application):
-    form = forms.AnswerForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    r = InformationRequest.objects.filter(pk=form.cleaned_data["request"], application=application).first()
-    if r is None:
-        raise ValueError("no such request on this case")
-    services.information_request_answer(request=r, text=form.cleaned_data["answer"], actor=request.user)
+    d = _cleaned(forms.AnswerForm(request.POST))
+    r = _on_case(InformationRequest, d["request"], application, "request")
+    services.information_request_answer(request=r, text=d["answer"], actor=request.user)
     return "Answer recorded."
 
 
 @case_action
 def change_report(request, application):
-    form = forms.ChangeReportForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.ChangeReportForm(request.POST))
     services.circumstance_change_report(application=application, kind=d["kind"], details=d["details"],
                                         effective_on=d["effective_on"], actor=request.user)
     return "Change of circumstances recorded; it waits in the changes queue."
@@ -148,13 +129,8 @@ def change_report(request, application):
 
 @case_action
 def change_handle(request, application):
-    form = forms.ChangeHandleForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
-    change = CircumstanceChange.objects.filter(pk=d["change"], application=application).first()
-    if change is None:
-        raise ValueError("no such change on this case")
+    d = _cleaned(forms.ChangeHandleForm(request.POST))
+    change = _on_case(CircumstanceChange, d["change"], application, "change")
     if d["verdict"] == "reject":
         services.circumstance_change_reject(change=change, actor=request.user, reason=d["reason"])
         return "Change not accepted."
@@ -173,41 +149,30 @@ def change_handle(request, application):
 
 @case_action
 def note_add(request, application):
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    services.note_add(application=application, actor=request.user, text=form.cleaned_data["text"])
+    d = _cleaned(forms.NoteForm(request.POST))
+    services.note_add(application=application, actor=request.user, text=d["text"])
     return "Note added."
 
 
 @case_action
 def document_add(request, application):
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    doc = services.document_upload(application=application, upload=form.cleaned_data["file"],
-                                   kind=form.cleaned_data["kind"], actor=request.user)
+    d = _cleaned(forms.DocumentForm(request.POST, request.FILES))
+    doc = services.document_upload(application=application, upload=d["file"],
+                                   kind=d["kind"], actor=request.user)
     return f"Document stored ({doc.size:,} bytes, sealed)."
 
 
 @case_action
 def letter(request, application):
-    form = forms.LetterForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    decision = Decision.objects.filter(pk=form.cleaned_data["decision"], application=application).first()
-    if decision is None:
-        raise ValueError("no such decision on this case")
-    services.letter_generate(decision=decision, actor=request.user, language=form.cleaned_data["language"])
+    d = _cleaned(forms.LetterForm(request.POST))
+    decision = _on_case(Decision, d["decision"], application, "decision")
+    services.letter_generate(decision=decision, actor=request.user, language=d["language"])
     return "Letter generated and stored with the case's documents."
 
 
 @case_action
 def assign(request, application):
-    form = forms.AssignForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.AssignForm(request.POST))
     names = [n.strip() for n in d["users"].split(",") if n.strip()]
     users = list(get_user_model().objects.filter(username__in=names, is_active=True))
     missing = set(names) - {u.username for u in users}
@@ -224,10 +189,7 @@ def assign(request, application):
 
 @case_action
 def link(request, application):
-    form = forms.LinkForm(request.POST)
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.LinkForm(request.POST))
     other = Application.objects.filter(reference__iexact=d["other_reference"].strip()).first()
     if other is None:
         raise ValueError("no case with that reference that you may open")
@@ -240,10 +202,7 @@ def link(request, application):
 def fact(request, application):
     from resettle.policies.services import assessable_fields, record_assessed_fact
 
-    form = forms.FactForm(request.POST, fields=assessable_fields())
-    if not form.is_valid():
-        raise ValueError(_form_error(form))
-    d = form.cleaned_data
+    d = _cleaned(forms.FactForm(request.POST, fields=assessable_fields()))
     record_assessed_fact(application=application, actor=request.user, field=d["field"], value=d["value"],
                          reason=d["reason"])
     return f"Recorded: {d['field'].replace('_', ' ')} = {d['value']}. Evaluate again before deciding."

@@ -22,8 +22,7 @@ def casework_panel(context, case):
     from resettle.policies.services import assessable_fields
 
     evaluation = current_evaluation(application)
-    criteria = [(c.get("id"), f"{c.get('id')} ({c.get('status')})")
-                for c in ((evaluation.criteria or {}).get("criteria", []) if evaluation else []) if c.get("id")]
+    criteria = selectors.criteria_choices(application)
     decisions = list(selectors.decisions(application))
     pending = [d for d in decisions if d.state == DecisionState.PROPOSED]
     members_added = [m for m in Member.objects.filter(application=application, added_on__isnull=False)]
