@@ -53,6 +53,8 @@ class Application(models.Model):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
                                      help_text="Set when a caseworker merged this application into another.")
     received_on = models.DateField()
+    received_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="The moment it was received, where known (a deadline at 11.59pm NZ time).")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IMPORT)
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications")
     assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_applications")

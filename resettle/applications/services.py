@@ -54,6 +54,7 @@ class ApplicationIn:
     claims: list[ClaimIn] = field(default_factory=list)
     channel: str = "web"
     external_id: str = ""
+    received_at: dt.datetime | None = None  # the moment, where known (the portal knows it)
     reference: str = ""  # kept when given (the portal's, already shown to the applicant); new otherwise
 
 
@@ -65,7 +66,7 @@ def application_create(*, data: ApplicationIn, actor=None, team=None, batch: Imp
         raise ValueError(f"an application needs exactly one principal, got {len(principals)}")
     application = Application.objects.create(
         reference=data.reference or new_reference(), external_id=data.external_id, pathway=data.pathway,
-        received_on=data.received_on, channel=data.channel, team=team, batch=batch,
+        received_on=data.received_on, received_at=data.received_at, channel=data.channel, team=team, batch=batch,
     )
     for position, member in enumerate(data.members):
         person = person_create(data=member.person, actor=actor, audit=False)

@@ -94,8 +94,11 @@ class LinkForm(forms.Form):
 class FactForm(forms.Form):
     field = forms.ChoiceField(choices=())
     value = forms.ChoiceField(choices=[("true", "Yes"), ("false", "No")])
+    member = forms.ChoiceField(choices=(), required=False, help_text="For a fact about one family member.")
     reason = forms.CharField(max_length=2000, help_text="The evidence this rests on.")
 
-    def __init__(self, *args, fields=(), **kwargs):
+    def __init__(self, *args, fields=None, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [(f, f.replace("_", " ")) for f in sorted(fields)]
+        self.fields["field"].choices = sorted(((f, label) for f, label in (fields or {}).items()), key=lambda c: c[1])
+        self.fields["member"].choices = [("", "—")] + [(str(m.pk), f"{i}. {m.get_relationship_display()}")
+                                                       for i, m in enumerate(members, 1)]

@@ -200,11 +200,16 @@ def link(request, application):
 
 @case_action
 def fact(request, application):
-    from resettle.policies.services import assessable_fields, record_assessed_fact
+    from resettle.policies.services import assessable_fields, member_fields, record_assessed_fact
 
-    d = _cleaned(forms.FactForm(request.POST, fields=assessable_fields()))
+    d = _cleaned(forms.FactForm(request.POST, fields=assessable_fields(), members=application.members.all()))
+    member = None
+    if d["field"] in member_fields():
+        if not d["member"]:
+            raise ValueError(f"{d['field'].replace('_', ' ')} is about one family member: choose the member")
+        member = _on_case(Member, d["member"], application, "member")
     record_assessed_fact(application=application, actor=request.user, field=d["field"], value=d["value"],
-                         reason=d["reason"])
+                         reason=d["reason"], member=member)
     return f"Recorded: {d['field'].replace('_', ' ')} = {d['value']}. Evaluate again before deciding."
 
 

@@ -82,6 +82,10 @@ def _assess(case: Application, staff: Staff, dm, rng: random.Random):
     if "at_risk" in fields:
         record_assessed_fact(application=case, actor=dm, field="at_risk", value="true" if rng.random() < 0.85 else "false",
                              reason="Assessed from the applicant's statement and the Defence Force's letter.")
+    if "wrote_to_minister" in fields and case.pathway == "nz-bamyan-2012" and rng.random() < 0.4:
+        # NZ 2013: nine interpreters and 26 family accepted at the Minister's discretion
+        record_assessed_fact(application=case, actor=dm, field="wrote_to_minister", value="true",
+                             reason="Letter to the Minister on file.")
     return evaluate_application(application=case, actor=dm, reason="assessment")
 
 

@@ -246,7 +246,8 @@ def application_in(draft: Draft) -> ApplicationIn:
     # applicant quotes is what staff see.
     reference = draft.reference if not Application.objects.filter(reference=draft.reference).exists() else ""
     return ApplicationIn(pathway=PATHWAY, received_on=timezone.localdate(draft.submitted_at), members=members,
-                         claims=claims, channel="web", external_id=f"portal:{draft.reference}", reference=reference)
+                         claims=claims, channel="web", external_id=f"portal:{draft.reference}", reference=reference,
+                         received_at=draft.submitted_at)
 
 
 @transaction.atomic

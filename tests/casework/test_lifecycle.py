@@ -230,3 +230,19 @@ def test_clocks_are_nearest_rank_percentiles_of_the_time_at_each_stage(db):
     clock = next(r for r in stage_clocks() if r.stage == "received")
     assert (clock.cases, clock.median_days, clock.p90_days) == (10, 5.0, 9.0)
     assert next(r for r in stage_clocks(threshold=11) if r.stage == "received").cases is None
+
+
+def test_a_fact_about_a_family_member_is_recorded_for_that_member_from_the_case_page(case, people):
+    from resettle.policies.models import AssessedFact
+    from web.staffkit import verified_client
+
+    to_assessment(case, people)
+    client = verified_client(people["dm1"])
+    spouse = case.members.exclude(relationship="principal").get()
+    refused = client.post(f"/casework/{case.pk}/facts/", {"field": "included_at_discretion", "value": "true",
+                                                          "reason": "close family"}, follow=True)
+    assert "choose the member" in refused.content.decode()
+    client.post(f"/casework/{case.pk}/facts/", {"field": "included_at_discretion", "value": "true",
+                                                "member": str(spouse.pk), "reason": "close family"})
+    fact = AssessedFact.objects.get(application=case, field="included_at_discretion")
+    assert fact.member_id == spouse.pk

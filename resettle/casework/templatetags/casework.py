@@ -45,7 +45,8 @@ def casework_panel(context, case):
         "links": list(application.links.select_related("other")),
         "duplicates": _flagged_duplicates(user, application),
         "assigned": list(application.assigned_to.values_list("username", flat=True)),
-        "fact_form": forms.FactForm(fields=assessable_fields()) if can(user, roles.DECIDE) else None,
+        "fact_form": forms.FactForm(fields=assessable_fields(), members=Member.objects.filter(application=application)
+                                    .order_by("position")) if can(user, roles.DECIDE) else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
         "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
         "letter_languages": forms.LetterForm.base_fields["language"].choices,
