@@ -63,7 +63,9 @@ def test_a_line_break_or_a_stray_quote_in_any_cell_is_refused_by_row_and_column(
     cells = next(csv.reader([text[row - 1]]))
     column = data.draw(st.sampled_from([2, 3]), label="column")  # full_name or father_name
     # A stray quote opening the cell, never closed; the other cells stay properly quoted.
-    planted = '"' + "".join(ch for ch in cells[column] if ch not in '",\r\n')
+    # (With nothing after it, `",` reads as a quoted delimiter: no reader can tell which cell
+    # the quote opened, so the planted cell keeps at least one letter.)
+    planted = '"' + ("".join(ch for ch in cells[column] if ch not in '",\r\n').strip() or "x")
     cells[column] = "\x00PLANT\x00"
     out = io.StringIO()
     csv.writer(out).writerow(cells)
