@@ -25,6 +25,7 @@ def record_input(record: EmploymentRecord) -> RecordIn:
         record_id=str(record.pk), full_name=record.full_name, father_name=record.father_name,
         birth_year=record.birth_year, role=record.raw_role or record.role, unit=record.raw_unit or record.unit,
         location=record.raw_location or record.location, start_date=record.start_date, end_date=record.end_date,
+        grandfather_name=record.grandfather_name,
     )
 
 
@@ -39,6 +40,8 @@ def applicant_input(application: Application) -> ApplicantIn:
         claimed_unit=(claim.raw_unit or claim.unit) if claim else "",
         claimed_location=(claim.raw_location or claim.location) if claim else "",
         claimed_start=claim.start_date if claim else None, claimed_end=claim.end_date if claim else None,
+        grandfather_name=principal.grandfather_name,
+        tazkira_number=next((d.number for d in principal.documents.all() if d.kind == "tazkira"), ""),
     )
 
 
@@ -48,4 +51,4 @@ def record_as_applicant(record: EmploymentRecord) -> ApplicantIn:
     r = record_input(record)
     return ApplicantIn(applicant_id=r.record_id, full_name=r.full_name, father_name=r.father_name,
                        birth_date=r.birth_year, claimed_role=r.role, claimed_unit=r.unit, claimed_location=r.location,
-                       claimed_start=r.start_date, claimed_end=r.end_date)
+                       claimed_start=r.start_date, claimed_end=r.end_date, grandfather_name=r.grandfather_name)

@@ -66,3 +66,18 @@ def test_imports_announce_their_changes_and_verification_queues_the_work(db, tmp
     for app in ("records", "applications"):
         for path in pathlib.Path(f"resettle/{app}").rglob("*.py"):
             assert "from resettle.verification" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_web_matcher_reads_grandfather_and_tazkira_where_the_case_has_them(db):
+    import datetime as dt
+
+    from resettle.applications.services import ApplicationIn, MemberIn, application_create
+    from resettle.people.services import PersonIn
+    from resettle.verification.inputs import applicant_input
+
+    application = application_create(data=ApplicationIn(
+        pathway="nz-afghan-2021", received_on=dt.date(2021, 8, 20),
+        members=[MemberIn(PersonIn(full_name="Wahid Karimi", grandfather_name="Sakhi", documents=[("tazkira", "1400-22")]),
+                          "principal")]))
+    seen = applicant_input(application)
+    assert (seen.grandfather_name, seen.tazkira_number) == ("Sakhi", "1400-22")
