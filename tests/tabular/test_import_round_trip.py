@@ -79,7 +79,10 @@ def test_a_line_break_or_a_stray_quote_in_any_cell_is_refused_by_row_and_column(
     before = Application.objects.count()
     with pytest.raises(TableError) as err:
         import_applications(path=path)
-    assert f"broken-{run}.csv:{row}:{HEADER[column]}:" in str(err.value)
+    # The file and the row are always named. Which cell the quote opened is named too when the
+    # rest of the row reads unambiguously (tests/tabular/test_quotes_and_cells.py pins that); with
+    # arbitrary text after it, what the quote swallowed can also surface as another cell's problem.
+    assert f"broken-{run}.csv:{row}:" in str(err.value)
     assert Application.objects.count() == before  # nothing half-imported
 
 
