@@ -88,7 +88,8 @@ class CapabilityAdmin(admin.ModelAdmin):
 
     # --- refusals are audited; so are views of identifying data ------------------------------
     def _refuse_unless(self, request, capability: str | None, object_id=None):
-        target = (self.model._meta.label_lower, str(object_id or ""))
+        # PostgreSQL text cannot hold NUL: a probe's id goes into the audit log without it
+        target = (self.model._meta.label_lower, str(object_id or "").replace("\x00", "\\x00")[:100])
         if not self._can(request, capability):
             first = capability[0] if isinstance(capability, tuple) else capability
             require(request.user, first or "admin.readonly", target=target)
