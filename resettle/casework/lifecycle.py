@@ -100,6 +100,15 @@ APPLICANT_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def capability_for(transition: Transition, stage: str, held: frozenset[str]) -> str | None:
+    """The capability among `held` that allows this move from `stage`, or None. Closing needs a
+    different capability by where the case closes from (CLOSE_CAPABILITY)."""
+    if transition.action == "close" and stage in CLOSE_CAPABILITY:
+        needed = CLOSE_CAPABILITY[stage]
+        return needed if needed in held else None
+    return next((c for c in transition.capabilities if c in held), None)
+
+
 def available(stage: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if stage in t.sources]
 

@@ -113,17 +113,8 @@ def available_actions(user, application: Application) -> list[lifecycle.Transiti
     from resettle.accounts.permissions import capabilities_of
 
     held = capabilities_of(user)
-    out = []
-    for t in lifecycle.available(application.status):
-        if t.via_decision:
-            continue
-        if t.action == "close":
-            needed = lifecycle.CLOSE_CAPABILITY.get(application.status)
-            if needed in held:
-                out.append(t)
-        elif set(t.capabilities) & held:
-            out.append(t)
-    return out
+    return [t for t in lifecycle.available(application.status)
+            if not t.via_decision and lifecycle.capability_for(t, application.status, held)]
 
 
 def open_information_requests(application: Application) -> list[InformationRequest]:

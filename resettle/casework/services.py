@@ -120,14 +120,6 @@ CHECKS: dict[str, Callable[[Application], str | None]] = {
 lifecycle.check_table(CHECKS)
 
 
-def _capability_for(actor, transition: lifecycle.Transition, stage: str) -> str | None:
-    if transition.action == "close" and stage in lifecycle.CLOSE_CAPABILITY:
-        needed = lifecycle.CLOSE_CAPABILITY[stage]
-        return needed if can(actor, needed) else None
-    held = capabilities_of(actor)
-    return next((c for c in transition.capabilities if c in held), None)
-
-
 def _refuse(actor, application, action: str, message: str, *, forbidden: bool = False):
     # A move the role may not make is probing worth knowing about, like any other refusal.
     record_event(actor=actor, action="access.denied" if forbidden else "case.transition_refused", target=application,
@@ -145,7 +137,7 @@ def check_transition(*, application: Application, action: str, actor) -> lifecyc
         if not transition.applicant_may:
             raise TransitionForbidden(f"'{transition.label}' is for staff only")
     else:
-        capability = _capability_for(actor, transition, application.status)
+        capability = lifecycle.capability_for(transition, application.status, capabilities_of(actor))
         if capability is None:
             raise TransitionForbidden(f"your role may not '{transition.label}'")
         require_case_access(actor, application, capability)
