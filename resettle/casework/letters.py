@@ -15,9 +15,10 @@ def letter_context(decision: Decision) -> dict:
     person: Person = member.person
     confirmed = timezone.localtime(decision.confirmed_at or decision.proposed_at)
     params = []
+    # The policies app already words each parameter for people (params_display): use its labels.
     for outcome in (decision.evaluation.criteria or {}).get("outcomes", []) or []:
-        for key, value in (outcome.get("params") or {}).items():
-            params.append({"label": str(key).replace("_", " ").capitalize(), "value": str(value)})
+        for p in outcome.get("params_display") or []:
+            params.append({"label": str(p.get("label", "")), "value": str(p.get("text") or p.get("value", ""))})
     return {
         "reference": application.reference,
         "applicant_name": person.full_name,
