@@ -34,6 +34,10 @@ def visible_stages(user) -> frozenset[str] | None:
 
 def scope_cases(user, cases: QuerySet) -> QuerySet:
     """`cases` narrowed to those the user may reach (without the capability check)."""
+    # An import still being written (or failed, its rows being removed) is no one's to open:
+    # imports are all or nothing as users see them (resettle.records.models.ImportBatch.state;
+    # named here, not imported, as the records app depends on this one).
+    cases = cases.filter(Q(batch__isnull=True) | Q(batch__state="complete"))
     stages = visible_stages(user)
     if stages is not None:
         cases = cases.filter(status__in=stages)

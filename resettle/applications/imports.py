@@ -2,20 +2,31 @@
 
 All or nothing: every problem is reported as file:row:column before anything is written, and
 re-importing the same file changes nothing.
+
+Written in short transactions, not one: SQLite has one writer at a time, and a transaction
+holding its lock through tens of thousands of applications made every page that audits a view
+wait out the busy timeout and fail. The batch stays pending (its applications seen by no one,
+resettle.accounts.access.scope_cases) until a last short transaction completes it; a failure
+removes what it wrote, so users see all of the file or none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
-from resettle.applications.models import Application, Relationship
+from resettle.applications.models import Application, Member, Relationship
 from resettle.applications.signals import applications_imported
 from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
 from resettle.audit.services import deferred_events, record_event
 from resettle.names.dates import parse_birth_date
+from resettle.people.models import Person
 from resettle.people.services import PersonIn
 from resettle.records.models import ImportBatch
 from resettle.records.services import ImportResult
@@ -31,6 +42,20 @@ APPLICATION_COLUMNS_OPTIONAL = (
 _GENDERS = {"": "unknown", "f": "female", "female": "female", "m": "male", "male": "male",
             "other": "other", "unknown": "unknown"}
 _CHANNELS = {"web", "email", "paper", "import"}
+# A chunk of applications is one transaction: it ends after CHUNK_APPLICATIONS or CHUNK_SECONDS,
+# whichever comes first, so a page waits at most about CHUNK_SECONDS for SQLite's lock.
+CHUNK_APPLICATIONS = 200
+CHUNK_SECONDS = 0.5
+# Between chunks on SQLite the import pauses a little longer than the longest sleep of SQLite's
+# busy handler (100 ms): a page waiting for the lock retries within the pause and gets it, where
+# a writer that took the lock again at once could starve it until its busy timeout.
+SQLITE_PAUSE = 0.12
+# A pending batch whose heartbeat is older than this was cut short (killed process, lost
+# machine): the next import removes what it wrote. A younger one is an import under way.
+STALE_AFTER = dt.timedelta(minutes=2)
+
+log = logging.getLogger(__name__)
+
 _CLAIM_COLUMNS = ("claimed_employer", "claimed_role", "claimed_unit", "claimed_location", "claimed_start",
                   "claimed_end")
 
@@ -142,7 +167,8 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
     """Import applications, one row per person, rows grouped by application_id: all or nothing.
 
     An application already imported (same application_id) is left as it is: corrections to a
-    case go through casework, where they are versioned and audited one by one.
+    case go through casework, where they are versioned and audited one by one. `progress` is
+    called with the number of people after each chunk is committed.
     """
     table = read_table(path, required=APPLICATION_COLUMNS_REQUIRED, optional=APPLICATION_COLUMNS_OPTIONAL,
                        encoding=encoding, mapping=mapping, limits=column_limits())
@@ -164,26 +190,122 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
     if not parsed:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
-    # Audit events are chained at the end of the transaction (deferred_events): the chain's head
-    # is locked for that moment only, so pages auditing a view do not queue behind the import.
-    with transaction.atomic(), deferred_events():
-        done = ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, sha256=table.sha256).first()
-        if done:
-            return ImportResult(table.name, len(table.rows), 0, 0, len(parsed), done.pk, already_imported=True)
-        existing = set(Application.objects.filter(external_id__in=list(parsed)).values_list("external_id", flat=True))
-        batch = ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
-                                           sha256=table.sha256, rows=len(table.rows), imported_by=actor)
-        created_ids = []
-        for key, data in parsed.items():
-            if key not in existing:
-                created_ids.append(application_create(data=data, actor=actor, team=team, batch=batch).pk)
-            if progress:
-                progress(len(data.members))
-        created = len(created_ids)
-        batch.created, batch.unchanged = created, len(existing)
-        batch.save(update_fields=["created", "unchanged"])
-        record_event(actor=actor, action="applications.imported", target=batch,
-                     details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
-        if created_ids:
-            applications_imported.send(sender=Application, application_ids=created_ids)
+    batch = _open_batch(table, actor)
+    if batch.state == ImportBatch.COMPLETE:
+        return ImportResult(table.name, len(table.rows), 0, 0, len(parsed), batch.pk, already_imported=True)
+    try:
+        _remove_abandoned(actor, keep=batch)
+        existing = set(Application.objects.filter(external_id__in=list(parsed))
+                       .values_list("external_id", flat=True))
+        created_ids = _write(batch, parsed, existing, actor=actor, team=team, progress=progress)
+        with transaction.atomic(), deferred_events():
+            created = len(created_ids)
+            completed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.PENDING).update(
+                state=ImportBatch.COMPLETE, created=created, unchanged=len(existing), heartbeat=timezone.now())
+            if not completed:  # another run took this one for abandoned and removed it
+                raise RuntimeError(f"import batch {batch.pk} was removed by another run while it was written")
+            record_event(actor=actor, action="applications.imported", target=batch,
+                         details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
+            if created_ids:
+                applications_imported.send(sender=Application, application_ids=created_ids)
+    except BaseException as exc:
+        _fail(batch, actor, exc)
+        raise
     return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)
+
+
+def _open_batch(table, actor) -> ImportBatch:
+    """The complete batch of this very file (already imported), or a new pending one. A pending
+    batch of the same file still beating is an import under way: refused, not raced."""
+    with transaction.atomic():
+        same_file = ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, sha256=table.sha256)
+        done = same_file.filter(state=ImportBatch.COMPLETE).first()
+        if done:
+            return done
+        running = same_file.filter(state=ImportBatch.PENDING, heartbeat__gte=timezone.now() - STALE_AFTER).first()
+        if running:
+            raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
+                                                          f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
+                                                          "wait for that import to finish")])
+        return ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
+                                          sha256=table.sha256, rows=len(table.rows), imported_by=actor,
+                                          state=ImportBatch.PENDING, heartbeat=timezone.now())
+
+
+def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[str], *, actor, team,
+           progress) -> list:
+    """Create the new applications in chunks, one short transaction each (audit events chained
+    at each chunk's end, so on PostgreSQL pages never wait on the chain's head either)."""
+    items = list(parsed.items())
+    created_ids: list = []
+    position = 0
+    while position < len(items):
+        started, people, wrote = time.monotonic(), 0, False
+        with transaction.atomic(), deferred_events():
+            for count in range(1, len(items) - position + 1):
+                key, data = items[position]
+                position += 1
+                people += len(data.members)
+                if key not in existing:
+                    created_ids.append(application_create(data=data, actor=actor, team=team, batch=batch).pk)
+                    wrote = True
+                if count >= CHUNK_APPLICATIONS or time.monotonic() - started >= CHUNK_SECONDS:
+                    break
+            if wrote:
+                ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
+        if progress:
+            progress(people)
+        if wrote and position < len(items):
+            _let_others_write()
+    return created_ids
+
+
+def _let_others_write() -> None:
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(SQLITE_PAUSE)
+
+
+def _remove(batch_ids: Iterable[int]) -> int:
+    """Delete the applications (with their members, claims and history) and the people the
+    given batches wrote, a chunk per transaction; the number of applications removed."""
+    batch_ids = list(batch_ids)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            ids = list(Application.objects.filter(batch_id__in=batch_ids)
+                       .values_list("pk", flat=True)[:CHUNK_APPLICATIONS])
+            if not ids:
+                return removed
+            people = set(Member.objects.filter(application_id__in=ids).values_list("person_id", flat=True))
+            Application.objects.filter(pk__in=ids).delete()
+            # an import creates every person it names: none of them belongs to another case
+            Person.objects.filter(pk__in=people, memberships__isnull=True).delete()
+            removed += len(ids)
+        _let_others_write()
+
+
+def _remove_abandoned(actor, *, keep: ImportBatch) -> None:
+    """Remove what imports cut short (a killed process) or failed half way through their
+    clean-up left behind: invisible to users, but holding application_ids a file may reuse."""
+    stale = timezone.now() - STALE_AFTER
+    abandoned = list(ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, applications__isnull=False)
+                     .exclude(state=ImportBatch.COMPLETE).exclude(pk=keep.pk)
+                     .exclude(state=ImportBatch.PENDING, heartbeat__gte=stale).distinct())
+    for old in abandoned:
+        ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
+        removed = _remove([old.pk])
+        ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())
+        record_event(actor=actor, action="applications.import_failed", target=old,
+                     details={"removed": removed, "why": "cut short; removed by a later import"})
+
+
+def _fail(batch: ImportBatch, actor, error: BaseException) -> None:
+    """Undo a failed import: remove what it wrote, mark it failed, audit that. Never raises, so
+    the caller re-raises the original error, the one its user needs to read."""
+    try:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.FAILED)
+        removed = _remove([batch.pk])
+        record_event(actor=actor, action="applications.import_failed", target=batch,
+                     details={"removed": removed, "why": type(error).__name__})
+    except Exception:  # what is left is invisible, and the next import of any file removes it
+        log.exception("could not remove what failed import batch %s wrote", batch.pk)

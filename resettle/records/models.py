@@ -24,10 +24,24 @@ class RecordSource(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One import of one file. The file's SHA-256 makes re-importing the same file a no-op."""
+    """One import of one file. The file's SHA-256 makes re-importing the same file a no-op.
+
+    An import of applications is written in short transactions, so that on SQLite (one writer at
+    a time) pages get the lock between them: its batch is pending while it is written, and what
+    a pending or failed batch wrote is seen by no one (resettle.accounts.access.scope_cases), so
+    the import stays all or nothing to its users. A failed one has removed what it wrote; a
+    pending one whose heartbeat stopped was cut short, and the next run of its file removes it."""
 
     KIND_RECORDS = "records"
     KIND_APPLICATIONS = "applications"
+    PENDING = "pending"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    state = models.CharField(max_length=10, default=PENDING,
+                             choices=[(PENDING, "being written"), (COMPLETE, "complete"), (FAILED, "failed, removed")])
+    heartbeat = models.DateTimeField(null=True, blank=True,
+                                     help_text="Last moment a pending import wrote: a run that stopped is told apart "
+                                               "from one still under way.")
     kind = models.CharField(max_length=20, choices=[(KIND_RECORDS, "records"), (KIND_APPLICATIONS, "applications")])
     source = models.ForeignKey(RecordSource, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
     file_name = models.CharField(max_length=255)

@@ -186,7 +186,8 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
         if done:
             return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), done.pk, already_imported=True)
         batch = ImportBatch.objects.create(kind=ImportBatch.KIND_RECORDS, source=source, file_name=table.name,
-                                           sha256=table.sha256, rows=len(cleaned), imported_by=actor)
+                                           sha256=table.sha256, rows=len(cleaned), imported_by=actor,
+                                           state=ImportBatch.COMPLETE)
         known = dict(EmploymentRecord.objects.filter(source=source).values_list("source_record_id", "content_sha256"))
         to_create: list[EmploymentRecord] = []
         created = updated = unchanged = 0
