@@ -13,8 +13,7 @@ class VerificationConfig(AppConfig):
         from resettle.verification import tasks
 
         def on_records_changed(sender, **kwargs):
-            tasks.enqueue_matching()
-            tasks.enqueue_record_grouping()
+            tasks.enqueue_records_refresh()
 
         def on_applications_imported(sender, *, application_ids, **kwargs):
             tasks.enqueue_matching(application_ids)

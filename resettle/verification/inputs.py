@@ -45,10 +45,9 @@ def applicant_input(application: Application) -> ApplicantIn:
     )
 
 
-def record_as_applicant(record: EmploymentRecord) -> ApplicantIn:
-    """A record in the applicant's shape, so records can be de-duplicated into people with the
-    same model that de-duplicates applications."""
-    r = record_input(record)
+def record_as_applicant(r: RecordIn) -> ApplicantIn:
+    """A record (already opened by `record_input`) in the applicant's shape, so records can be
+    de-duplicated into people with the same model that de-duplicates applications."""
     return ApplicantIn(applicant_id=r.record_id, full_name=r.full_name, father_name=r.father_name,
                        birth_date=r.birth_year, claimed_role=r.role, claimed_unit=r.unit, claimed_location=r.location,
                        claimed_start=r.start_date, claimed_end=r.end_date, grandfather_name=r.grandfather_name)

@@ -15,7 +15,7 @@ from resettle.accounts.access import require_case_access
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship, Status, VerificationStatus
 from resettle.audit.services import record_event
-from resettle.matching import Index, dedupe
+from resettle.matching import Index, RecordIn, dedupe
 from resettle.records.models import EmploymentRecord, ImportBatch
 from resettle.verification.inputs import applicant_input, record_as_applicant, record_input
 from resettle.verification.models import CandidateMatch, DuplicateLink, Outcome, VerificationDecision
@@ -33,15 +33,30 @@ def _records_version() -> tuple:
     return (EmploymentRecord.objects.count(), latest["m"], latest["t"])
 
 
-def record_index(progress: Callable | None = None) -> Index:
+def records_opened(progress: Callable | None = None) -> tuple[tuple, list[RecordIn], dict[str, str]]:
+    """Every employment record decrypted once, with the version it was read at and each record's
+    current person group: the index and the grouping after an import both start from this, so
+    200,000 records are opened once, not once per consumer."""
+    key = _records_version()
+    records: list[RecordIn] = []
+    groups: dict[str, str] = {}
+    for r in EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000):
+        records.append(record_input(r))
+        groups[records[-1].record_id] = r.person_group
+        if progress and len(records) % 2000 == 0:
+            progress(2000)
+    return key, records, groups
+
+
+def record_index(progress: Callable | None = None, *, opened: tuple | None = None) -> Index:
     """All employment records, decrypted into an in-memory index, rebuilt when an import lands.
 
     The index lives only in this process's memory: blocking and scoring need the names, and the
-    database must never hold them in clear."""
-    key = _records_version()
+    database must never hold them in clear. `opened` (from `records_opened`) saves reading them
+    again when the caller has just done so."""
     with _index_lock:
-        if _index_cache["key"] != key:
-            records = (record_input(r) for r in EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
+        if _index_cache["key"] != (opened[0] if opened else _records_version()):
+            key, records, _ = opened or records_opened()
             index = Index(list(records), progress=progress)
             _calibrate(index)
             _index_cache.update(key=key, index=index)
@@ -94,10 +109,10 @@ def candidates_refresh(*, application: Application, index: Index | None = None) 
     return rows
 
 
-def candidates_refresh_all(*, applications: Iterable[Application] | None = None,
+def candidates_refresh_all(*, applications: Iterable[Application] | None = None, index: Index | None = None,
                            progress: Callable[[int], None] | None = None) -> int:
     """Recompute candidates for every application (or those given), one short transaction each."""
-    index = record_index()
+    index = index or record_index()
     count = 0
     for application in applications if applications is not None else Application.objects.order_by("created_at"):
         candidates_refresh(application=application, index=index)
@@ -151,23 +166,34 @@ def _explanation_json(contributions) -> str:
                       ensure_ascii=False)
 
 
-def records_group_refresh(*, progress: Callable | None = None, workers: int = 1) -> int:
+def records_group_refresh(*, progress: Callable | None = None, workers: int = 1, opened: tuple | None = None) -> int:
     """Group the employment records into people with the de-duplication model (a person's
     rotations, re-hires, the same person in two sources); each record's person_group becomes the
     id of its group's first record. Returns the number of people. One process by default: the
-    task worker calls it; `resettle group-records` may use every core."""
-    records = list(EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000))
+    task worker calls it; `resettle group-records` may use every core. `opened` (from
+    `records_opened`) saves decrypting the records again."""
+    _, records, groups = opened or records_opened()
     if not records:
         return 0
     clusters = dedupe([record_as_applicant(r) for r in records], progress=progress, workers=workers).clusters
-    changed = [r for r in records if r.person_group != clusters[str(r.pk)]]
-    for r in changed:
-        r.person_group = clusters[str(r.pk)]
+    changed = [EmploymentRecord(pk=pk, person_group=clusters[pk]) for pk, group in groups.items()
+               if group != clusters[pk]]
     EmploymentRecord.objects.bulk_update(changed, ["person_group"], batch_size=1000)
     people = len(set(clusters.values()))
     record_event(actor=None, action="records.grouped", details={"records": len(records), "people": people,
                                                                 "changed": len(changed)})
     return people
+
+
+def records_refresh(*, progress: Callable | None = None) -> tuple[int, int]:
+    """What a records import changes, from one reading of the records: the index, every
+    application's candidates and duplicates (a verifier waits for those, so they come first), then
+    the records' grouping into people. Returns (applications matched, people)."""
+    opened = records_opened()
+    index = record_index(opened=opened)
+    matched = candidates_refresh_all(index=index, progress=progress)
+    duplicates_refresh()
+    return matched, records_group_refresh(opened=opened)
 
 
 class VerificationError(Exception):

@@ -25,23 +25,22 @@ def enqueue_matching(application_ids: list[str] | None = None) -> None:
     transaction.on_commit(lambda: match_applications.enqueue(ids))
 
 
-# Below matching: a verifier waits for a case's candidates, an analyst's counts can wait.
-@task(priority=-10)
-def group_records() -> int:
-    from resettle.verification.services import records_group_refresh
+@task()
+def refresh_after_records_import() -> tuple[int, int]:
+    from resettle.verification.services import records_refresh
 
-    return records_group_refresh()
+    return records_refresh()
 
 
-def enqueue_record_grouping() -> None:
-    """Group records into people after the import commits (simulations count people). One
-    waiting grouping is enough, since it reads every record when it runs: several imports in a
-    row queue it once."""
+def enqueue_records_refresh() -> None:
+    """After a records import commits: the index, candidates, duplicates and the grouping into
+    people from one decryption of the records. One waiting refresh is enough (it reads every
+    record when it runs), so several imports in a row queue it once."""
 
     def enqueue():
         from django_tasks_db.models import DBTaskResult
 
-        if not DBTaskResult.objects.ready().filter(task_path=group_records.module_path).exists():
-            group_records.enqueue()
+        if not DBTaskResult.objects.ready().filter(task_path=refresh_after_records_import.module_path).exists():
+            refresh_after_records_import.enqueue()
 
     transaction.on_commit(enqueue)

@@ -22,25 +22,26 @@ def test_warm_up_can_be_switched_off(monkeypatch):
     assert warmup.start_background_warmup() is None
 
 
-def test_record_grouping_is_queued_once_behind_matching(db, django_capture_on_commit_callbacks, monkeypatch):
-    """Several imports in a row queue one grouping, at a lower priority than matching."""
+def test_a_records_refresh_is_queued_once_however_many_imports_land(db, django_capture_on_commit_callbacks,
+                                                                     monkeypatch):
+    """Several imports in a row queue one refresh: it reads every record when it runs."""
     from django_tasks_db.models import DBTaskResult
 
     from resettle.verification import tasks
 
-    assert tasks.group_records.priority < tasks.match_applications.priority
+    task = tasks.refresh_after_records_import
     queued = []
-    monkeypatch.setattr(type(tasks.group_records), "enqueue", lambda self, *a, **k: queued.append(self.module_path))
+    monkeypatch.setattr(type(task), "enqueue", lambda self, *a, **k: queued.append(self.module_path))
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue_record_grouping()
-    assert queued == [tasks.group_records.module_path]
+        tasks.enqueue_records_refresh()
+    assert queued == [task.module_path]
     # One is already waiting: the next import does not queue another.
-    DBTaskResult.objects.create(task_path=tasks.group_records.module_path, status="READY",
-                                args_kwargs={"args": [], "kwargs": {}}, priority=-10, queue_name="default",
+    DBTaskResult.objects.create(task_path=task.module_path, status="READY",
+                                args_kwargs={"args": [], "kwargs": {}}, priority=0, queue_name="default",
                                 backend_name="default")
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue_record_grouping()
-    assert queued == [tasks.group_records.module_path]
+        tasks.enqueue_records_refresh()
+    assert queued == [task.module_path]
 
 
 def test_imports_announce_their_changes_and_verification_queues_the_work(db, tmp_path, monkeypatch):
@@ -51,11 +52,11 @@ def test_imports_announce_their_changes_and_verification_queues_the_work(db, tmp
 
     queued = []
     monkeypatch.setattr(tasks, "enqueue_matching", lambda ids=None: queued.append(("match", ids)))
-    monkeypatch.setattr(tasks, "enqueue_record_grouping", lambda: queued.append(("group", None)))
+    monkeypatch.setattr(tasks, "enqueue_records_refresh", lambda: queued.append(("records", None)))
     hr = tmp_path / "hr.csv"
     hr.write_text("record_id,full_name\nR-1,Wahid Karimi\n", encoding="utf-8")
     import_records(path=hr, source_name="nzdf")
-    assert queued == [("match", None), ("group", None)]
+    assert queued == [("records", None)]
     apps = tmp_path / "a.csv"
     apps.write_text("application_id,relationship,full_name,pathway,received_on\n"
                     "A-1,principal,Wahid Karimi,nz-afghan-2021,2021-08-20\n", encoding="utf-8")
