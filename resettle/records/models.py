@@ -55,6 +55,12 @@ class ImportBatch(models.Model):
     class Meta:
         verbose_name_plural = "import batches"
 
+    @classmethod
+    def settled(cls, path: str = "batch") -> models.Q:
+        """Rows whose batch (reached through `path`) is complete, or that came from no import:
+        what users may see. For readers that do not go through scope_cases (aggregates)."""
+        return models.Q(**{f"{path}__isnull": True}) | models.Q(**{f"{path}__state": cls.COMPLETE})
+
     def __str__(self) -> str:
         return f"{self.kind} batch {self.pk} ({self.file_name})"
 
