@@ -23,6 +23,7 @@ from resettle.audit.services import record_event
 from resettle.core.fields import digest
 from resettle.names.keys import name_key
 from resettle.people import selectors as people_selectors
+from resettle.records.models import ImportBatch
 
 
 def case_scope(user) -> QuerySet[Application]:
@@ -173,10 +174,12 @@ def aggregates(user, *, threshold: int = 5) -> dict[str, dict[str, int | None]]:
         rows = qs.order_by().values(field_name).annotate(n=Count("pk")).values_list(field_name, "n")
         return suppress_small(dict(rows), threshold=threshold)
 
-    claims = ClaimedEmployment.objects.all()
+    # an import still being written is counted once it completes (all or nothing)
+    cases = Application.objects.filter(ImportBatch.settled())
+    claims = ClaimedEmployment.objects.filter(ImportBatch.settled("application__batch"))
     return {
-        "status": counts(Application.objects.all(), "status"),
-        "pathway": counts(Application.objects.all(), "pathway"),
+        "status": counts(cases, "status"),
+        "pathway": counts(cases, "pathway"),
         "role": counts(claims, "role"),
         "unit": counts(claims, "unit"),
     }

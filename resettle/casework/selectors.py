@@ -22,6 +22,7 @@ from resettle.applications.models import Application, Member
 from resettle.applications.models import Status as Stage
 from resettle.applications.aggregates import suppress_small
 from resettle.casework import lifecycle
+from resettle.records.models import ImportBatch
 from resettle.casework.models import (
     ChangeStatus,
     CircumstanceChange,
@@ -269,5 +270,6 @@ def _clocks_in_one_pass(rows: QuerySet, threshold: int) -> list[StageClock]:
 
 
 def stage_counts(*, threshold: int = 5) -> dict[str, int | None]:
-    rows = Application.objects.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    rows = (Application.objects.filter(ImportBatch.settled()).order_by().values("status").annotate(n=Count("pk"))
+            .values_list("status", "n"))
     return suppress_small(dict(rows), threshold=threshold)

@@ -36,7 +36,7 @@ from resettle.exports.shaping import (
     year_band,
 )
 from resettle.names.dates import BirthDate, parse_birth_date
-from resettle.records.models import EmploymentRecord
+from resettle.records.models import EmploymentRecord, ImportBatch
 
 
 class ExportError(Exception):
@@ -191,7 +191,7 @@ def _cases_for(request: ExportRequest):
     those only the ones its approver may open too (scopes can change between approval and
     download). A pseudonymised export covers every case, as the aggregate figures do."""
     if not request.identified:
-        return Application.objects.all()
+        return Application.objects.filter(ImportBatch.settled())  # not an import still being written
     from resettle.applications.selectors import case_scope
 
     cases = case_scope(request.requested_by)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from resettle.applications.models import Application, Relationship
-from resettle.records.models import EmploymentRecord
+from resettle.records.models import EmploymentRecord, ImportBatch
 
 from . import engine
 from .engine.dates import MISSING
@@ -83,7 +83,7 @@ def employment_records_table(*, reference: date, employer: str | None = None) ->
 def applications_table(*, pathway: str | None = None) -> tuple[PeriodTable, list[int]]:
     """Applications as simulation candidates (reference date = each one's received date), and
     the family size (members other than the principal) of each, for the dependants estimate."""
-    qs = Application.objects.all().order_by("received_on").prefetch_related(*PREFETCH)
+    qs = Application.objects.filter(ImportBatch.settled()).order_by("received_on").prefetch_related(*PREFETCH)
     if pathway:
         qs = qs.filter(pathway=pathway)
     situations, sizes, refs = [], [], []

@@ -37,6 +37,7 @@ class ImportBatch(models.Model):
     PENDING = "pending"
     COMPLETE = "complete"
     FAILED = "failed"
+    UNSETTLED = (PENDING, FAILED)
     state = models.CharField(max_length=10, default=PENDING,
                              choices=[(PENDING, "being written"), (COMPLETE, "complete"), (FAILED, "failed, removed")])
     heartbeat = models.DateTimeField(null=True, blank=True,

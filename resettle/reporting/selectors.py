@@ -30,6 +30,7 @@ from resettle.applications.models import Status as Stage
 from resettle.audit.services import record_event
 from resettle.casework.models import Decision, DecisionOutcome, DecisionState, StatusChange
 from resettle.casework.selectors import stage_clocks
+from resettle.records.models import ImportBatch
 
 THRESHOLD = 5
 RELOCATION = "resettle.relocation"
@@ -81,7 +82,8 @@ def stage_label(stage: Stage) -> str:
 
 
 def _applications(pathway: str) -> QuerySet[Application]:
-    qs = Application.objects.filter(duplicate_of__isnull=True)
+    # an import still being written is counted once it completes (all or nothing)
+    qs = Application.objects.filter(ImportBatch.settled(), duplicate_of__isnull=True)
     return qs.filter(pathway=pathway) if pathway else qs
 
 
@@ -92,7 +94,8 @@ def relocation_installed() -> bool:
 def pathways() -> list[str]:
     """The pathways to filter by (a DISTINCT over every case: reused like the figures)."""
     def read() -> list[str]:
-        return list(Application.objects.order_by("pathway").values_list("pathway", flat=True).distinct())
+        return list(Application.objects.filter(ImportBatch.settled()).order_by("pathway")
+                    .values_list("pathway", flat=True).distinct())
 
     seconds = int(getattr(settings, "REPORTING_CACHE_SECONDS", 300))
     return cache.get_or_set("reporting:pathways:v1", read, seconds) if seconds > 0 else read()
@@ -141,8 +144,11 @@ def principals_and_dependants(*, pathway: str = "", threshold: int = THRESHOLD) 
     aggregates over members with IN-subqueries, which both databases run as one hash or
     index probe per member rather than a correlated query per member."""
     # Merged duplicates are few: leaving them out by id spares a join of every member to its case.
+    # So are the cases of an import still being written (counted once it completes).
     merged = Application.objects.filter(duplicate_of__isnull=False).values("pk")
-    members = Member.objects.filter(left_household_on__isnull=True).exclude(application_id__in=merged)
+    unsettled = Application.objects.filter(batch__state__in=ImportBatch.UNSETTLED).values("pk")
+    members = (Member.objects.filter(left_household_on__isnull=True).exclude(application_id__in=merged)
+               .exclude(application_id__in=unsettled))
     if pathway:
         members = members.filter(application_id__in=Application.objects.filter(pathway=pathway).values("pk"))
     groups = [("In applications", members), ("Approved", _approved(members)), ("Arrived", _arrived(members))]

@@ -174,3 +174,24 @@ def test_a_pending_batch_s_cases_are_not_found_by_name_search(pending_case, user
     verifier = user_factory("df_verifier")  # sees every team's cases, and identities
     assert list(search_applications(verifier, name="Hidden Person")) == []
     assert [a.pk for a in search_applications(verifier, name="Shown Person")] == [pending_case["shown"].pk]
+
+
+def test_figures_count_a_pending_batch_s_cases_only_once_it_completes(pending_case, user_factory, settings):
+    from resettle.applications.selectors import aggregates
+    from resettle.casework.selectors import stage_counts
+    from resettle.policies.selectors import applications_table
+    from resettle.reporting.selectors import applications_by_stage, principals_and_dependants
+
+    settings.REPORTING_CACHE_SECONDS = 0
+    analyst = user_factory("analyst")
+
+    def figures():
+        by_stage = applications_by_stage(threshold=1)
+        people = principals_and_dependants(threshold=1)
+        return (aggregates(analyst, threshold=1)["status"], stage_counts(threshold=1),
+                dict(by_stage.totals)["Applications"], people.series[0].values[0] + people.series[1].values[0],
+                len(applications_table()[1]))
+
+    assert figures() == ({"received": 1}, {"received": 1}, 1, 1, 1)
+    ImportBatch.objects.filter(pk=pending_case["batch"].pk).update(state=ImportBatch.COMPLETE)
+    assert figures() == ({"received": 2}, {"received": 2}, 2, 2, 2)
