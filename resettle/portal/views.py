@@ -264,17 +264,21 @@ def status(request, draft):
     return _status_page(request, draft, done=request.session.pop("portal.done", ""))
 
 
-def _case_action(view):
-    """POSTs on a submitted case: only once its case exists."""
-    @functools.wraps(view)
-    def inner(request, *args, **kwargs):
-        draft = _draft(request)
-        if draft is None:
-            return redirect("portal:resume")
-        if draft.application is None:  # submitted, its case not created yet
-            return redirect("portal:status")
-        return view(request, draft, *args, **kwargs)
-    return inner
+def _case_action(max_bytes: int):
+    """A POST on a submitted case, from a signed-out phone, of at most `max_bytes`: only once its
+    case exists. Never cached: on shared phones and in internet cafés, Back after leaving must not
+    show the answers."""
+    def wrap(view):
+        @functools.wraps(view)
+        def inner(request, *args, **kwargs):
+            draft = _draft(request)
+            if draft is None:
+                return redirect("portal:resume")
+            if draft.application is None:  # submitted, its case not created yet
+                return redirect("portal:status")
+            return view(request, draft, *args, **kwargs)
+        return login_not_required(never_cache(require_http_methods(["POST"])(body_limit(max_bytes)(inner))))
+    return wrap
 
 
 def _after(request, draft, done: str):
@@ -287,11 +291,7 @@ def _uploads_left(draft) -> bool:
     return not ratelimit.over("upload", str(draft.pk), ratelimit.UPLOADS_PER_CASE)
 
 
-@login_not_required
-@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
-@require_http_methods(["POST"])
-@body_limit(UPLOAD_BYTES)
-@_case_action
+@_case_action(UPLOAD_BYTES)
 def answer(request, draft):
     form = forms.AnswerForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data.get("upload") and not _uploads_left(draft):
@@ -309,11 +309,7 @@ def answer(request, draft):
     return _status_page(request, draft, answer=form, status=400)
 
 
-@login_not_required
-@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
-@require_http_methods(["POST"])
-@body_limit(UPLOAD_BYTES)
-@_case_action
+@_case_action(UPLOAD_BYTES)
 def document(request, draft):
     form = forms.DocumentForm(request.POST, request.FILES)
     if form.is_valid() and not _uploads_left(draft):
@@ -329,11 +325,7 @@ def document(request, draft):
     return _status_page(request, draft, document=form, status=400)
 
 
-@login_not_required
-@never_cache  # shared phones and internet cafés: Back after leaving must not show the answers
-@require_http_methods(["POST"])
-@body_limit(FORM_BYTES)
-@_case_action
+@_case_action(FORM_BYTES)
 def change(request, draft):
     form = forms.ChangeForm(request.POST)
     if form.is_valid():
@@ -347,11 +339,7 @@ def change(request, draft):
     return _status_page(request, draft, change=form, status=400)
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["POST"])
-@body_limit(FORM_BYTES)
-@_case_action
+@_case_action(FORM_BYTES)
 def act(request, draft):
     chosen = request.POST.get("action", "")
     form = forms.ActionForm(request.POST, auto_id=f"id_{chosen if chosen in casework_bridge.APPLICANT_ACTIONS else 'x'}_%s")
