@@ -15,11 +15,19 @@ from resettle.accounts.permissions import can, require, roles_of
 
 
 def _team_ids(user) -> list[int]:
+    # Asked several times a page (each scope check): read once per user object, i.e. per
+    # request, as roles_of does for the roles.
+    cached = getattr(user, "_resettle_team_ids", None)
+    if cached is not None:
+        return cached
     profile = getattr(user, "staff_profile", None)
     try:
-        return list(profile.teams.values_list("id", flat=True)) if profile else []
+        found = list(profile.teams.values_list("id", flat=True)) if profile else []
     except Exception:  # a user without a staff profile belongs to no team
         return []
+    if getattr(user, "pk", None) is not None:
+        user._resettle_team_ids = found
+    return found
 
 
 def visible_stages(user) -> frozenset[str] | None:

@@ -18,10 +18,19 @@ def roles_of(user) -> set[str]:
 
 
 def capabilities_of(user) -> frozenset[str]:
+    # A page asks `can` dozens of times: the union is worked out once per user object (one per
+    # request), beside the roles it comes from.
+    held = roles_of(user)
+    cached = getattr(user, "_resettle_caps", None) if held else None
+    if cached is not None and cached[0] is held:
+        return cached[1]
     caps: set[str] = set()
-    for role in roles_of(user):
+    for role in held:
         caps |= CAPABILITIES.get(role, frozenset())
-    return frozenset(caps)
+    caps = frozenset(caps)
+    if held:
+        user._resettle_caps = (held, caps)
+    return caps
 
 
 def can(user, capability: str) -> bool:
