@@ -39,3 +39,10 @@ def user_factory(db):
                             password="a long test password 123", roles=list(roles), teams=list(teams))
 
     return make
+
+
+@pytest.fixture
+def sync_playwright_allowed(monkeypatch):
+    """For real-browser tests: Playwright's sync API runs an event loop in the test's thread, and
+    Django then refuses ORM calls from it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from browserkit import BROWSER, launch
 from casekit import new_case
 from resettle.accounts import roles
 from resettle.accounts.otp import current_code
@@ -17,24 +18,12 @@ from resettle.applications.models import Application
 from resettle.casework import services
 from resettle.casework.models import Decision
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 HR = """record_id,full_name,father_name,birth_year,role,unit,location,start_date,end_date
 T-1,WAHID KARIMI s/o NAZIR,,1360,terp,PRT Bamyan,Bamiyan,2010-01-01,2012-06-01
 T-2,ALI AHMAD,NAZIR,1360,driver,Kiwi Base,Bamyan,2006-01-01,2008-06-30
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium (make system-deps); required in CI"),
-]
-
-
-@pytest.fixture
-def sync_playwright_allowed(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -105,7 +94,7 @@ def test_casework_journeys(world, live_server, sync_playwright_allowed, tmp_path
     team, people = world
     case = new_case(team)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             intake = signin(browser, live_server, people["intake"])
             verifier = signin(browser, live_server, people["verifier"])

@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from browserkit import BROWSER, launch
 from resettle.accounts import roles
 from resettle.accounts.otp import current_code
 from resettle.portal.models import Draft
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium (make system-deps); required in CI"),
-]
+pytestmark = BROWSER
 
 PEOPLE = {
     "fa-af": {"button": "دری", "name": "محمد حسین حسینی", "father": "غلام علی", "birth": "۱۳۶۱-۰۵-۱۲",
@@ -65,7 +58,7 @@ def test_apply_leave_resume_submit_and_answer_a_request(transactional_db, live_s
     who = PEOPLE[language]
     url = live_server.url
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             phone = {"viewport": {"width": 360, "height": 640}, "java_script_enabled": False}
             context = browser.new_context(**phone)

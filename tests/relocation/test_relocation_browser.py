@@ -7,24 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from browserkit import BROWSER, launch
 from resettle.accounts import roles
 from resettle.accounts.otp import current_code
 from relocation.relockit import FLIGHT_DAY
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium (make system-deps); required in CI"),
-]
-
-
-@pytest.fixture
-def sync_playwright_allowed(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER
 
 
 def test_coordinator_builds_plans_overrides_boards_and_lands_a_tranche(transactional_db, live_server, user_factory,
@@ -39,7 +28,7 @@ def test_coordinator_builds_plans_overrides_boards_and_lands_a_tranche(transacti
             make_case(adults=2, passports=True)]
     held, flying = apps[1], [apps[0], apps[2]]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors = []

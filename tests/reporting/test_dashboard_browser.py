@@ -8,25 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from browserkit import BROWSER, launch
 from resettle.accounts import roles
 from resettle.accounts.otp import current_code
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SHOT = Path(__file__).resolve().parents[2] / "docs" / "reporting" / "dashboard.png"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium (make system-deps); required in CI"),
-]
-
-
-@pytest.fixture
-def sync_playwright_allowed(monkeypatch):
-    # Playwright's sync API runs an event loop; Django then refuses ORM calls from this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER
 
 
 def test_analyst_opens_the_dashboard_and_the_charts_render(transactional_db, live_server, user_factory,
@@ -41,7 +29,7 @@ def test_analyst_opens_the_dashboard_and_the_charts_render(transactional_db, liv
     user = user_factory(roles.ANALYST, username="browser-analyst")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors = []

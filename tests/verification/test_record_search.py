@@ -3,14 +3,13 @@ explanation as a candidate, confirmation from the results; audited and restricte
 that may see records."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from browserkit import launch, needs_chromium
 from resettle.applications.models import VerificationStatus
 from resettle.applications.services import ApplicationIn, ClaimIn, MemberIn, application_create
 from resettle.audit.models import AuditEvent
@@ -153,14 +152,9 @@ def test_a_record_confirmed_for_another_application_is_refused_from_the_search_t
 
 # ---- in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                    reason="needs Debian's chromium (make system-deps); required in CI")
+@needs_chromium
 def test_browser_verifier_searches_in_dari_and_confirms(transactional_db, live_server, user_factory, tmp_path,
                                                          monkeypatch, settings):
     from playwright.sync_api import sync_playwright
@@ -177,7 +171,7 @@ def test_browser_verifier_searches_in_dari_and_confirms(transactional_db, live_s
     user = user_factory("df_verifier", username="browser-verifier")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             page = browser.new_page()
             errors = []

@@ -6,25 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from browserkit import BROWSER, launch
 from resettle.accounts import roles
 from resettle.accounts.otp import current_code
 from web.staffkit import PRINCIPAL_A
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="needs Debian's chromium (make system-deps); required in CI"),
-]
-
-
-@pytest.fixture
-def sync_playwright_allowed(monkeypatch):
-    # Playwright's sync API runs an event loop; Django then refuses ORM calls from this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER
 
 
 def test_sign_in_with_totp_open_a_case_and_screenshot(transactional_db, live_server, user_factory, cases,
@@ -35,7 +23,7 @@ def test_sign_in_with_totp_open_a_case_and_screenshot(transactional_db, live_ser
     user = user_factory(roles.INTAKE_OFFICER, teams=["team-a"], username="browser-officer")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
             errors = []
