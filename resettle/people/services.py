@@ -80,37 +80,33 @@ def _require_edit(actor, person: Person) -> None:
         require_case_access(actor, membership.application, CASE_EDIT)
 
 
-def person_add_document(*, person: Person, kind: str, number: str, actor, reason: str = "") -> IdentityDocument:
-    """A further identity document (a new passport, a tazkira found later); searchable at once.
-    Audited with its kind, never its number."""
-    if kind not in DocumentKind.values:
-        raise ValueError(f"kind: {kind!r} is not one of {', '.join(DocumentKind.values)}")
-    if not str(number).strip():
-        raise ValueError("number: empty")
+def _add_identifier(model, kinds, field: str, action: str, *, person: Person, kind: str, value, actor, reason: str):
+    # Documents and contacts are both ways to find a person: checked, indexed for search at
+    # once, audited with their kind and never their value.
+    if kind not in kinds.values:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(kinds.values)}")
+    if not str(value).strip():
+        raise ValueError(f"{field}: empty")
     if actor is not None:
         _require_edit(actor, person)
     with transaction.atomic():
-        document = IdentityDocument.objects.create(person=person, kind=kind, number=str(number).strip())
+        row = model.objects.create(person=person, kind=kind, **{field: str(value).strip()})
         index_person(person=person)
-        record_event(actor=actor, action="person.document_added", target=person, reason=reason,
-                     details={"kind": kind})
-    return document
+        record_event(actor=actor, action=action, target=person, reason=reason, details={"kind": kind})
+    return row
+
+
+def person_add_document(*, person: Person, kind: str, number: str, actor, reason: str = "") -> IdentityDocument:
+    """A further identity document (a new passport, a tazkira found later); searchable at once.
+    Audited with its kind, never its number."""
+    return _add_identifier(IdentityDocument, DocumentKind, "number", "person.document_added", person=person,
+                           kind=kind, value=number, actor=actor, reason=reason)
 
 
 def person_add_contact(*, person: Person, kind: str, value: str, actor, reason: str = "") -> ContactDetail:
     """A further phone number, e-mail or address; searchable at once. Audited with its kind only."""
-    if kind not in ContactKind.values:
-        raise ValueError(f"kind: {kind!r} is not one of {', '.join(ContactKind.values)}")
-    if not str(value).strip():
-        raise ValueError("value: empty")
-    if actor is not None:
-        _require_edit(actor, person)
-    with transaction.atomic():
-        contact = ContactDetail.objects.create(person=person, kind=kind, value=str(value).strip())
-        index_person(person=person)
-        record_event(actor=actor, action="person.contact_added", target=person, reason=reason,
-                     details={"kind": kind})
-    return contact
+    return _add_identifier(ContactDetail, ContactKind, "value", "person.contact_added", person=person,
+                           kind=kind, value=value, actor=actor, reason=reason)
 
 
 def _update(person, expected_version, actor, reason, changes) -> Person:
