@@ -156,6 +156,8 @@ AUDIT_CHECKPOINT_FILE = os.environ.get("RESETTLE_AUDIT_CHECKPOINTS") or (
 # Sessions: short and idle-limited; cookies never travel in clear text outside DEBUG.
 SESSION_COOKIE_AGE = int(os.environ.get("RESETTLE_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: an idle timeout
+# ...written only when changed or its expiry is over a minute behind (resettle/accounts/sessions.py)
+SESSION_ENGINE = "resettle.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
