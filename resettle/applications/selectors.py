@@ -129,7 +129,21 @@ def get_application(user, application_id) -> Application:
 
 
 def case_detail(user, application_id, *, reason: str) -> CaseView:
-    application = get_application(user, application_id)
+    return case_view(user, get_application(user, application_id), reason=reason)
+
+
+def opened_application(user, case: CaseView, opened: Application | None = None) -> Application:
+    """The case behind `case` for the case page's panels: `opened`, the row the view already
+    opened through get_application for this request (one scope check and one read a page),
+    or, when a panel is rendered elsewhere without it, opened (and checked) now."""
+    if isinstance(opened, Application) and str(opened.pk) == case.id:
+        return opened
+    return get_application(user, case.id)
+
+
+def case_view(user, application: Application, *, reason: str) -> CaseView:
+    """`application`, which get_application has let this user open, as the user may see it;
+    identities and contacts shown are audited (one event each)."""
     members = list(Member.objects.filter(application=application).select_related("person"))
     principal = next((m for m in members if m.relationship == Relationship.PRINCIPAL), None)
     family = [m for m in members if m.relationship != Relationship.PRINCIPAL]

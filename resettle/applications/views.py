@@ -30,8 +30,11 @@ def case_list(request):
 
 
 def case_detail(request, application_id):
-    case = selectors.case_detail(request.user, application_id, reason=f"case review ({request.resolver_match.view_name})")
-    return render(request, "applications/detail.html", {"case": case})
+    # Opened (scope checked, or refused and audited) once: the page's panels take this row
+    # instead of each opening the case again.
+    application = selectors.get_application(request.user, application_id)
+    case = selectors.case_view(request.user, application, reason=f"case review ({request.resolver_match.view_name})")
+    return render(request, "applications/detail.html", {"case": case, "application": application})
 
 
 def _import_teams(user):

@@ -51,23 +51,46 @@ def _name(user) -> str:
     return user.username if user else "applicant or system"
 
 
-def timeline(application: Application, *, with_notes: bool = True) -> list[TimelineEntry]:
+@dataclass(frozen=True)
+class CaseRows:
+    """A case's casework rows, read once for a page that shows them twice (the panel and the
+    timeline), each kind in its model's order with the people the timeline names."""
+
+    decisions: list[Decision]
+    requests: list[InformationRequest]
+    changes: list[CircumstanceChange]
+    documents: list[Document]
+
+
+def case_rows(application: Application) -> CaseRows:
+    return CaseRows(
+        decisions=list(decisions(application)),
+        requests=list(InformationRequest.objects.filter(application=application).select_related("created_by")),
+        changes=list(CircumstanceChange.objects.filter(application=application)
+                     .select_related("reported_by", "handled_by")),
+        documents=list(Document.objects.filter(application=application).select_related("uploaded_by")),
+    )
+
+
+def timeline(application: Application, *, with_notes: bool = True, rows: CaseRows | None = None) -> list[TimelineEntry]:
     """Everything that happened to the case, oldest first. Notes and request texts are sealed:
-    the caller has already checked the reader may see the case, and the case page audits the view."""
+    the caller has already checked the reader may see the case, and the case page audits the view.
+    `rows`: the case's rows when the caller has already read them (case_rows)."""
     entries: list[TimelineEntry] = []
     for c in StatusChange.objects.filter(application=application).select_related("actor"):
         title = (f"{Stage(c.from_stage).label} → {Stage(c.to_stage).label}" if c.from_stage
                  else f"{Stage(c.to_stage).label}")
         entries.append(TimelineEntry(c.at, "stage", _name(c.actor) if c.via != "portal" else "applicant (portal)",
                                      title, c.reason))
-    for d in Decision.objects.filter(application=application).select_related("proposed_by", "confirmed_by", "member"):
+    for d in (rows.decisions if rows else
+              Decision.objects.filter(application=application).select_related("proposed_by", "confirmed_by", "member")):
         who = "the case" if d.member_id is None else f"a {d.member.get_relationship_display().lower()} added later"
         entries.append(TimelineEntry(d.proposed_at, "decision", _name(d.proposed_by),
                                      f"Proposed: {d.get_outcome_display().lower()} {who}", d.reasons))
         if d.confirmed_at:
             entries.append(TimelineEntry(d.confirmed_at, "decision", _name(d.confirmed_by),
                                          f"Confirmed: {d.get_outcome_display().lower()} {who}", d.review_note))
-    for r in InformationRequest.objects.filter(application=application).select_related("created_by"):
+    for r in rows.requests if rows else InformationRequest.objects.filter(application=application).select_related("created_by"):
         entries.append(TimelineEntry(r.created_at, "request", _name(r.created_by),
                                      f"Request for information (due {r.deadline:%Y-%m-%d})", r.question))
         if r.answered_at:
@@ -75,7 +98,8 @@ def timeline(application: Application, *, with_notes: bool = True) -> list[Timel
                                          "Request answered", r.answer))
         if r.lapsed_at:
             entries.append(TimelineEntry(r.lapsed_at, "request", "system", "Request lapsed: no answer by the deadline"))
-    for c in CircumstanceChange.objects.filter(application=application).select_related("reported_by", "handled_by"):
+    for c in (rows.changes if rows else
+              CircumstanceChange.objects.filter(application=application).select_related("reported_by", "handled_by")):
         entries.append(TimelineEntry(c.reported_at, "change", _name(c.reported_by) if c.reported_via != "portal"
                                      else "applicant (portal)", f"Change of circumstances reported: {c.get_kind_display()}",
                                      c.details))
@@ -84,7 +108,7 @@ def timeline(application: Application, *, with_notes: bool = True) -> list[Timel
     if with_notes:
         for n in Note.objects.filter(application=application).select_related("author"):
             entries.append(TimelineEntry(n.at, "note", _name(n.author), "Note", n.text))
-    for d in Document.objects.filter(application=application).select_related("uploaded_by"):
+    for d in rows.documents if rows else Document.objects.filter(application=application).select_related("uploaded_by"):
         entries.append(TimelineEntry(d.uploaded_at, "document", _name(d.uploaded_by) if d.uploaded_via != "portal"
                                      else "applicant (portal)", f"Document added: {d.get_kind_display()}"))
     return sorted(entries, key=lambda e: e.at)
@@ -92,14 +116,20 @@ def timeline(application: Application, *, with_notes: bool = True) -> list[Timel
 
 def decisions(application: Application) -> QuerySet[Decision]:
     return (Decision.objects.filter(application=application)
-            .select_related("proposed_by", "confirmed_by", "evaluation", "member").order_by("proposed_at"))
+            .select_related("proposed_by", "confirmed_by", "evaluation", "evaluation__actor", "member")
+            .order_by("proposed_at"))
 
 
-def criteria_choices(application: Application) -> list[tuple[str, str]]:
-    """The current evaluation's criteria, for a decision to cite."""
+_UNREAD = object()
+
+
+def criteria_choices(application: Application, evaluation=_UNREAD) -> list[tuple[str, str]]:
+    """The current evaluation's criteria, for a decision to cite (`evaluation`: the current one
+    when the caller has already read it, None if there is none)."""
     from resettle.policies.selectors import current_evaluation
 
-    evaluation = current_evaluation(application)
+    if evaluation is _UNREAD:
+        evaluation = current_evaluation(application)
     rows = (evaluation.criteria or {}).get("criteria", []) if evaluation else []
     return [(c.get("id"), f"{c.get('id')} ({c.get('status')})") for c in rows if c.get("id")]
 

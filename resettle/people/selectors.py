@@ -33,10 +33,11 @@ class ContactView:
     value: str
 
 
-def _identity(person: Person, with_documents: bool = True) -> IdentityView:
+def _identity(person: Person, with_documents: bool = True, documents: list[IdentityDocument] | None = None) -> IdentityView:
     birth = person.birth()
-    documents = ([(d.get_kind_display(), d.number) for d in IdentityDocument.objects.filter(person=person)]
-                 if with_documents else [])
+    if with_documents and documents is None:
+        documents = list(IdentityDocument.objects.filter(person=person))
+    documents = [(d.get_kind_display(), d.number) for d in documents] if with_documents else []
     return IdentityView(person_id=str(person.pk), full_name=person.full_name, father_name=person.father_name,
                         grandfather_name=person.grandfather_name, birth_date=str(birth) if birth else "",
                         gender=person.gender, documents=documents)
@@ -49,7 +50,11 @@ def identities(user, people: list[Person], *, reason: str, target=None) -> list[
         return []
     record_event(actor=user, action="person.identity_viewed", target=target or people[0], reason=reason,
                  details={"people": [str(p.pk) for p in people]})
-    return [_identity(p) for p in people]
+    # every person's documents in one read, not one a person
+    documents: dict[str, list[IdentityDocument]] = {str(p.pk): [] for p in people}
+    for d in IdentityDocument.objects.filter(person__in=[p.pk for p in people]):
+        documents[str(d.person_id)].append(d)
+    return [_identity(p, documents=documents[str(p.pk)]) for p in people]
 
 
 def contacts(user, people: list[Person], *, reason: str, target=None) -> dict[str, list[ContactView]]:

@@ -1,12 +1,15 @@
 """{% casework_panel case %} and {% case_timeline case %}: the case page (an applications view)
 shows casework without importing it, as it does eligibility."""
 
+import threading
+
 from django import template
+from django.utils import translation
 
 from resettle.accounts import roles
 from resettle.accounts.permissions import can
 from resettle.applications.models import Member
-from resettle.applications.selectors import get_application
+from resettle.applications.selectors import opened_application
 from resettle.casework import forms, selectors
 from resettle.casework.models import ChangeStatus, DecisionState
 
@@ -17,16 +20,20 @@ register = template.Library()
 def casework_panel(context, case):
     request = context["request"]
     user = request.user
-    application = get_application(user, case.id)
+    application = opened_application(user, case, context.get("application"))
     from resettle.policies.selectors import current_evaluation
     from resettle.policies.services import assessable_fields
 
+    # Each row set is read once and shared by the parts of the panel that show it.
     evaluation = current_evaluation(application)
-    criteria = selectors.criteria_choices(application)
-    decisions = list(selectors.decisions(application))
+    criteria = selectors.criteria_choices(application, evaluation)
+    rows = _rows(application)
+    decisions = rows.decisions
     pending = [d for d in decisions if d.state == DecisionState.PROPOSED]
-    members_added = [m for m in Member.objects.filter(application=application, added_on__isnull=False)]
+    members = list(Member.objects.filter(application=application).order_by("position"))
+    members_added = [m for m in members if m.added_on is not None]
     decided_members = {d.member_id for d in decisions if d.member_id and d.state in (DecisionState.CONFIRMED, DecisionState.PROPOSED)}
+    links = list(application.links.select_related("other"))
     return {
         "case": case, "application": application, "user": user, "csrf_token": context.get("csrf_token"),
         "actions": selectors.available_actions(user, application),
@@ -36,37 +43,75 @@ def casework_panel(context, case):
         "decisions": decisions, "pending": pending,
         "propose_form": forms.ProposeForm(criteria_choices=criteria), "evaluation": evaluation,
         "undecided_members": [m for m in members_added if m.pk not in decided_members],
-        "requests": list(application.information_requests.order_by("deadline")),
-        "changes": list(application.circumstance_changes.order_by("reported_at")),
-        "reported": ChangeStatus.REPORTED,
-        "documents": list(application.documents.order_by("uploaded_at")),
+        "requests": rows.requests, "changes": rows.changes, "reported": ChangeStatus.REPORTED,
+        "documents": rows.documents,
         "households": list(application.household_versions.order_by("number")),
-        "members": list(Member.objects.filter(application=application).order_by("position")),
-        "links": list(application.links.select_related("other")),
-        "duplicates": _flagged_duplicates(user, application),
+        "members": members,
+        "links": links,
+        "duplicates": _flagged_duplicates(user, application, linked={link.other_id for link in links}),
         "assigned": list(application.assigned_to.values_list("username", flat=True)),
-        "fact_form": forms.FactForm(fields=assessable_fields(), members=Member.objects.filter(application=application)
-                                    .order_by("position")) if can(user, roles.DECIDE) else None,
+        "fact_form": forms.FactForm(fields=assessable_fields(), members=members) if can(user, roles.DECIDE) else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
         "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
         "letter_languages": forms.LetterForm.base_fields["language"].choices,
     }
 
 
-def _flagged_duplicates(user, application):
+def _flagged_duplicates(user, application, *, linked: set):
     """Applications the matcher thinks come from the same person, for a caseworker to merge or
     link (only those the user may reach; not already linked)."""
     from resettle.applications.selectors import case_scope
     from resettle.verification.models import DuplicateLink
 
-    linked = set(application.links.values_list("other_id", flat=True))
-    rows = (DuplicateLink.objects.filter(application=application, other__in=case_scope(user))
-            .exclude(other_id__in=linked).select_related("other").order_by("-probability"))
+    rows = list(DuplicateLink.objects.filter(application=application).exclude(other_id__in=linked)
+                .select_related("other").order_by("-probability"))
+    if rows:  # most cases have none: the scope is asked only about the few flagged
+        reachable = set(case_scope(user).filter(pk__in=[r.other_id for r in rows]).values_list("pk", flat=True))
+        rows = [r for r in rows if r.other_id in reachable]
     return [{"other": r.other, "probability": r.probability, "kind": r.kind} for r in rows]
 
 
 @register.inclusion_tag("casework/_timeline.html", takes_context=True)
 def case_timeline(context, case):
     user = context["request"].user
-    application = get_application(user, case.id)
-    return {"entries": selectors.timeline(application)}
+    application = opened_application(user, case, context.get("application"))
+    return {"entries": selectors.timeline(application, rows=_rows(application))}
+
+
+def _rows(application):
+    """The panel and the timeline show the same rows: read them once for the page. Kept on the
+    row the page opened for this request, so nothing outlives the request."""
+    rows = getattr(application, "_case_page_rows", None)
+    if rows is None:
+        rows = application._case_page_rows = selectors.case_rows(application)
+    return rows
+
+
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_LOCK = threading.Lock()
+_RENDERED_MAX = 512
+
+
+def _choices_key(field) -> tuple | None:
+    choices = getattr(field, "choices", None)
+    return None if choices is None else tuple((str(value), str(label)) for value, label in choices)
+
+
+@register.filter
+def form_as_p(form):
+    """`form.as_p()`, rendered once per form, language and choices: the case page shows up to
+    eight empty forms, and rendering each field through Django's widget templates cost more than
+    the rest of the page. An unbound form without initial values always renders the same HTML
+    (no CSRF token or case data inside it), so that HTML is kept; any other form is rendered."""
+    if form.is_bound or form.initial or any(f.initial is not None for f in form.fields.values()):
+        return form.as_p()
+    key = (type(form), form.prefix, str(form.auto_id), translation.get_language(),
+           tuple((name, _choices_key(f)) for name, f in form.fields.items()))
+    html = _RENDERED.get(key)
+    if html is None:
+        html = form.as_p()
+        with _RENDERED_LOCK:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            _RENDERED[key] = html
+    return html

@@ -3,7 +3,7 @@ about policies (the panel's rules are in resettle.policies.reports)."""
 
 from django import template
 
-from resettle.applications.selectors import get_application
+from resettle.applications.selectors import opened_application
 from resettle.policies.reports import eligibility_panel as build_panel
 from resettle.policies.reports import evaluation_view as build_view
 from resettle.policies.reports import may_see_eligibility
@@ -17,8 +17,8 @@ def eligibility_panel(context, case):
     user = getattr(request, "user", None)
     panel = None
     if user is not None and may_see_eligibility(user):
-        # the case page has already let this user open the case; this re-checks it all the same
-        panel = build_panel(user, get_application(user, case.id))
+        # the row the case page opened for this request (checked there), or opened and checked now
+        panel = build_panel(user, opened_application(user, case, context.get("application")))
     return {"panel": panel, "case": case, "csrf_token": context.get("csrf_token"),
             "messages": context.get("messages")}
 
