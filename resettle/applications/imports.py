@@ -12,7 +12,6 @@ removes what it wrote, so users see all of the file or none of it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -50,9 +49,7 @@ CHUNK_SECONDS = 0.5
 # busy handler (100 ms): a page waiting for the lock retries within the pause and gets it, where
 # a writer that took the lock again at once could starve it until its busy timeout.
 SQLITE_PAUSE = 0.12
-# A pending batch whose heartbeat is older than this was cut short (killed process, lost
-# machine): the next import removes what it wrote. A younger one is an import under way.
-STALE_AFTER = dt.timedelta(minutes=2)
+STALE_AFTER = ImportBatch.STALE_AFTER  # a pending batch silent longer was cut short
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ Every row remembers which source, which import batch and which row of which file
 so a verifier can always say "NZDF HR list of 2013, row 412" when confirming a person.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -38,6 +39,9 @@ class ImportBatch(models.Model):
     COMPLETE = "complete"
     FAILED = "failed"
     UNSETTLED = (PENDING, FAILED)
+    # A pending batch whose heartbeat is older than this was cut short (a killed process): the
+    # next import removes what it wrote. A younger one is an import under way.
+    STALE_AFTER = dt.timedelta(minutes=2)
     state = models.CharField(max_length=10, default=PENDING,
                              choices=[(PENDING, "being written"), (COMPLETE, "complete"), (FAILED, "failed, removed")])
     heartbeat = models.DateTimeField(null=True, blank=True,
@@ -64,6 +68,16 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} batch {self.pk} ({self.file_name})"
+
+
+class SettledRecords(models.Manager):
+    """Records whose import completed. A records import writes its new rows in short
+    transactions (resettle.records.services.import_records); until it completes they are no
+    one's to read, matched against or counted, and a failure removes them."""
+
+    def get_queryset(self):
+        unsettled = ImportBatch.objects.filter(state__in=ImportBatch.UNSETTLED).values("pk")
+        return super().get_queryset().exclude(batch_id__in=unsettled)
 
 
 class EmploymentRecord(models.Model):
@@ -93,6 +107,9 @@ class EmploymentRecord(models.Model):
     # the id of the group's first record, so simulations count people, not rows. Recomputed in the
     # background after every records import (resettle.verification.services.records_group_refresh).
     person_group = models.CharField(max_length=40, blank=True, default="", db_index=True, editable=False)
+
+    objects = SettledRecords()  # the default: every reader sees complete imports only
+    all_objects = models.Manager()  # the import's own view, pending rows included
 
     class Meta:
         constraints = [

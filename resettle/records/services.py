@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from resettle.audit.services import deferred_events, record_event
 from resettle.core import keys
@@ -24,7 +27,10 @@ from resettle.tabular.values import parse_date
 RECORD_COLUMNS_REQUIRED = ("record_id", "full_name")
 RECORD_COLUMNS_OPTIONAL = ("father_name", "grandfather_name", "birth_year", "employer", "role", "unit",
                            "location", "start_date", "end_date")
-BULK = 2000
+BULK = 2000  # new records per transaction
+SQLITE_PAUSE = 0.12
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -171,62 +177,136 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
     if not cleaned:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
-    # New rows are sealed, indexed and digested before the transaction opens: on SQLite the
+    # New rows are sealed, indexed and digested before any transaction opens: on SQLite a
     # transaction holds the only write lock, and pages that audit a view wait for it, so it
     # should hold inserts only, not the cryptography of 200,000 rows.
     known_before = set(EmploymentRecord.objects.filter(source__name=source_name)
                        .values_list("source_record_id", flat=True))
     prepared = {number: _sealed(EmploymentRecord(row_number=number, content_sha256=_content_hash(values), **values))
                 for number, values in cleaned if values["source_record_id"] not in known_before}
-    # Audit events are chained at the end of the transaction (deferred_events): the chain's head
-    # is locked for that moment only, so pages auditing a view do not queue behind the import.
     with transaction.atomic(), deferred_events():
         source = source_get_or_create(name=source_name, employer=default_employer, actor=actor)
-        done = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, source=source, sha256=table.sha256).first()
+        same_file = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, source=source, sha256=table.sha256)
+        done = same_file.filter(state=ImportBatch.COMPLETE).first()
         if done:
             return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), done.pk, already_imported=True)
+        running = same_file.filter(state=ImportBatch.PENDING,
+                                   heartbeat__gte=timezone.now() - ImportBatch.STALE_AFTER).first()
+        if running:
+            raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
+                                                          f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
+                                                          "wait for that import to finish")])
         batch = ImportBatch.objects.create(kind=ImportBatch.KIND_RECORDS, source=source, file_name=table.name,
                                            sha256=table.sha256, rows=len(cleaned), imported_by=actor,
-                                           state=ImportBatch.COMPLETE)
-        known = dict(EmploymentRecord.objects.filter(source=source).values_list("source_record_id", "content_sha256"))
-        to_create: list[EmploymentRecord] = []
-        created = updated = unchanged = 0
-        for number, values in cleaned:
-            ready = prepared.get(number)
-            digest = ready.content_sha256 if ready is not None else _content_hash(values)
-            rid = values["source_record_id"]
-            if rid in known:
-                if known[rid] == digest:
-                    unchanged += 1
-                else:
-                    record = EmploymentRecord.objects.get(source=source, source_record_id=rid)
-                    for key, value in values.items():
-                        setattr(record, key, value)
-                    record.batch, record.row_number, record.content_sha256 = batch, number, digest
-                    record.save()
-                    updated += 1
-            elif ready is not None:
-                ready.source, ready.batch = source, batch
-                to_create.append(ready)
-            else:  # appeared since the rows were prepared (removed and re-imported meanwhile)
-                to_create.append(EmploymentRecord(source=source, batch=batch, row_number=number,
-                                                  content_sha256=digest, **values))
-            if len(to_create) >= BULK:
-                EmploymentRecord.objects.bulk_create(to_create)
-                created += len(to_create)
-                if progress:
-                    progress(len(to_create))
-                to_create = []
-        EmploymentRecord.objects.bulk_create(to_create)
-        created += len(to_create)
+                                           state=ImportBatch.PENDING, heartbeat=timezone.now())
+    try:
+        return _write_records(table, cleaned, prepared, source, batch, actor=actor, progress=progress)
+    except BaseException as exc:
+        _fail_records(batch, actor, exc)
+        raise
+
+
+def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) -> ImportResult:
+    """New rows in chunks of BULK, one short transaction each (on SQLite with a pause between,
+    so pages waiting for the lock get it), unseen until the last transaction completes the
+    batch with the changed rows, its counts and its audit event."""
+    _remove_abandoned_records(actor, keep=batch)
+    known = dict(EmploymentRecord.objects.filter(source=source).values_list("source_record_id", "content_sha256"))
+    to_create: list[EmploymentRecord] = []
+    changed: list[tuple[int, dict, str]] = []
+    unchanged = 0
+    for number, values in cleaned:
+        ready = prepared.get(number)
+        digest = ready.content_sha256 if ready is not None else _content_hash(values)
+        rid = values["source_record_id"]
+        if rid in known:
+            if known[rid] == digest:
+                unchanged += 1
+            else:
+                changed.append((number, values, digest))
+        elif ready is not None:
+            ready.source, ready.batch = source, batch
+            to_create.append(ready)
+        else:  # appeared since the rows were prepared (removed and re-imported meanwhile)
+            to_create.append(EmploymentRecord(source=source, batch=batch, row_number=number,
+                                              content_sha256=digest, **values))
+    for start in range(0, len(to_create), BULK):
+        chunk = to_create[start:start + BULK]
+        with transaction.atomic():
+            EmploymentRecord.all_objects.bulk_create(chunk)
+            ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
         if progress:
-            progress(len(to_create) + unchanged + updated)
-        batch.created, batch.unchanged = created, unchanged
-        batch.save(update_fields=["created", "unchanged"])
+            progress(len(chunk))
+        _let_others_write()
+    created = len(to_create)
+    # Corrections are few (a fixed name, a new end date) and are written with the completion,
+    # so a failure cannot leave a record half way between two files.
+    with transaction.atomic(), deferred_events():
+        for number, values, digest in changed:
+            record = EmploymentRecord.objects.get(source=source, source_record_id=values["source_record_id"])
+            for key, value in values.items():
+                setattr(record, key, value)
+            record.batch, record.row_number, record.content_sha256 = batch, number, digest
+            record.save()
+        completed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.PENDING).update(
+            state=ImportBatch.COMPLETE, created=created, unchanged=unchanged, heartbeat=timezone.now())
+        if not completed:  # another run took this one for abandoned and removed it
+            raise RuntimeError(f"import batch {batch.pk} was removed by another run while it was written")
+        batch.refresh_from_db()
         record_event(actor=actor, action="records.imported", target=batch,
                      details={"source": source.name, "rows": len(cleaned), "created": created,
-                              "updated": updated, "unchanged": unchanged})
-        if created or updated:
+                              "updated": len(changed), "unchanged": unchanged})
+        if created or changed:
             # new evidence: verification re-scores every application and regroups the records
             records_changed.send(sender=EmploymentRecord, batch=batch)
-    return ImportResult(table.name, len(cleaned), created, updated, unchanged, batch.pk)
+    if progress:
+        progress(len(changed) + unchanged)
+    return ImportResult(table.name, len(cleaned), created, len(changed), unchanged, batch.pk)
+
+
+def _let_others_write() -> None:
+    """On SQLite, pause a little longer than the longest sleep of its busy handler (100 ms), so
+    a page waiting for the write lock gets it before the import takes it again."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(SQLITE_PAUSE)
+
+
+def _remove_records(batch_ids: list[int]) -> int:
+    """Delete the records the given batches created, BULK per transaction; how many."""
+    removed = 0
+    while True:
+        with transaction.atomic():
+            ids = list(EmploymentRecord.all_objects.filter(batch_id__in=batch_ids)
+                       .values_list("pk", flat=True)[:BULK])
+            if not ids:
+                return removed
+            EmploymentRecord.all_objects.filter(pk__in=ids).delete()
+            removed += len(ids)
+        _let_others_write()
+
+
+def _remove_abandoned_records(actor, *, keep: ImportBatch) -> None:
+    """Remove what records imports cut short (a killed process) left behind: unseen, but holding
+    record ids their source's next file reuses."""
+    stale = timezone.now() - ImportBatch.STALE_AFTER
+    abandoned = (ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, records__isnull=False)
+                 .exclude(state=ImportBatch.COMPLETE).exclude(pk=keep.pk)
+                 .exclude(state=ImportBatch.PENDING, heartbeat__gte=stale).distinct())
+    for old in list(abandoned):
+        ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
+        removed = _remove_records([old.pk])
+        ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())
+        record_event(actor=actor, action="records.import_failed", target=old,
+                     details={"removed": removed, "why": "cut short; removed by a later import"})
+
+
+def _fail_records(batch: ImportBatch, actor, error: BaseException) -> None:
+    """Undo a failed import (its new records; its corrections were never committed), mark it
+    failed and audit that. Never raises: the caller re-raises the error its user must read."""
+    try:
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.FAILED)
+        removed = _remove_records([batch.pk])
+        record_event(actor=actor, action="records.import_failed", target=batch,
+                     details={"removed": removed, "why": type(error).__name__})
+    except Exception:  # what is left is unseen, and the next import of any records file removes it
+        log.exception("could not remove what failed import batch %s wrote", batch.pk)
