@@ -42,7 +42,8 @@ class ImportBatch(models.Model):
     # A pending batch whose heartbeat is older than this was cut short (a killed process): the
     # next import removes what it wrote. A younger one is an import under way.
     STALE_AFTER = dt.timedelta(minutes=2)
-    state = models.CharField(max_length=10, default=PENDING,
+    # Complete unless its writer says otherwise: an import marks its batch pending while it writes.
+    state = models.CharField(max_length=10, default=COMPLETE,
                              choices=[(PENDING, "being written"), (COMPLETE, "complete"), (FAILED, "failed, removed")])
     heartbeat = models.DateTimeField(null=True, blank=True,
                                      help_text="Last moment a pending import wrote: a run that stopped is told apart "
