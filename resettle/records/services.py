@@ -27,7 +27,11 @@ from resettle.tabular.values import parse_date
 RECORD_COLUMNS_REQUIRED = ("record_id", "full_name")
 RECORD_COLUMNS_OPTIONAL = ("father_name", "grandfather_name", "birth_year", "employer", "role", "unit",
                            "location", "start_date", "end_date")
-BULK = 2000  # new records per transaction
+BULK = 500  # new records per INSERT
+# A transaction of new records ends once it has taken CHUNK_SECONDS (2,000 rows took 1.7 s on a
+# loaded machine): a page waits about that long at most for SQLite's lock. Between two, the
+# pause on SQLite is a little longer than the longest sleep of its busy handler (100 ms).
+CHUNK_SECONDS = 0.5
 SQLITE_PAUSE = 0.12
 
 log = logging.getLogger(__name__)
@@ -207,9 +211,9 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
 
 
 def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) -> ImportResult:
-    """New rows in chunks of BULK, one short transaction each (on SQLite with a pause between,
-    so pages waiting for the lock get it), unseen until the last transaction completes the
-    batch with the changed rows, its counts and its audit event."""
+    """New rows in short transactions of about CHUNK_SECONDS each (on SQLite with a pause
+    between, so pages waiting for the lock get it), unseen until the last transaction
+    completes the batch with the changed rows, its counts and its audit event."""
     _remove_abandoned_records(actor, keep=batch)
     known = dict(EmploymentRecord.objects.filter(source=source).values_list("source_record_id", "content_sha256"))
     to_create: list[EmploymentRecord] = []
@@ -230,13 +234,18 @@ def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) 
         else:  # appeared since the rows were prepared (removed and re-imported meanwhile)
             to_create.append(EmploymentRecord(source=source, batch=batch, row_number=number,
                                               content_sha256=digest, **values))
-    for start in range(0, len(to_create), BULK):
-        chunk = to_create[start:start + BULK]
+    position = 0
+    while position < len(to_create):
+        started, first = time.monotonic(), position
         with transaction.atomic():
-            EmploymentRecord.all_objects.bulk_create(chunk)
+            while position < len(to_create):
+                EmploymentRecord.all_objects.bulk_create(to_create[position:position + BULK])
+                position = min(position + BULK, len(to_create))
+                if time.monotonic() - started >= CHUNK_SECONDS:
+                    break
             ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
         if progress:
-            progress(len(chunk))
+            progress(position - first)
         _let_others_write()
     created = len(to_create)
     # Corrections are few (a fixed name, a new end date) and are written with the completion,

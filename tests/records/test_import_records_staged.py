@@ -43,6 +43,7 @@ def fail_on_chunk(monkeypatch, nth: int):
 
 def test_a_failure_half_way_leaves_no_record_and_a_rerun_imports_each_once(tmp_path, transactional_db, monkeypatch):
     monkeypatch.setattr(services, "BULK", 10)
+    monkeypatch.setattr(services, "CHUNK_SECONDS", 0)  # one INSERT per transaction
     path = records_file(tmp_path, 45)
     real = fail_on_chunk(monkeypatch, 3)  # two chunks committed
     with pytest.raises(OSError, match="disk full"):
@@ -66,6 +67,7 @@ def test_a_failure_half_way_leaves_no_record_and_a_rerun_imports_each_once(tmp_p
 
 def test_a_run_cut_short_is_unseen_then_removed_by_the_next(tmp_path, transactional_db, monkeypatch):
     monkeypatch.setattr(services, "BULK", 10)
+    monkeypatch.setattr(services, "CHUNK_SECONDS", 0)  # one INSERT per transaction
     path = records_file(tmp_path, 30)
     real = fail_on_chunk(monkeypatch, 2)
     monkeypatch.setattr(services, "_fail_records", lambda batch, actor, error: None)  # the process dies
