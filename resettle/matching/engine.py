@@ -36,11 +36,23 @@ RARE_KEY = 40
 # common name, and the same person is then also found by a narrower key. Measured on the
 # benchmark: above 250 these keys added a fifth of all candidates compared and 0.0002 of link
 # F1; at 150, 0.0008.
-NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250, "r": 60}
+NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250, "r": 60, "dk": 100}
 # Another record of the same person shares a small name x father or whole-name block. Shared by
 # more records than this, the name is too common to carry a record over on its own (measured:
 # 150 -> 60 changed link F1 by 0.0001 and saved a tenth of the time).
 SIBLING_BLOCK = 60
+# A key over its cap is not simply dropped (issue 13: at 200,000 records, three in five true
+# records missing from the candidates shared only such keys with the applicant). Its records
+# that no narrower key of the applicant's could reach, because the field that key pairs the
+# name with (birth year, father's name) is missing on one side or the years are one apart,
+# and whose unit and period of service fit the claim (a period within PERIOD_SLACK days of
+# it), are compared when there are at most NARROWED of them; keys of more than NARROWED_SCAN
+# records are not looked into.
+NARROWED = 1000
+NARROWED_SCAN = 20_000
+PERIOD_SLACK = 365
+_KINDS_WITH_YEAR = frozenset({"y", "ky", "dk", "fy", "fky"})
+_KINDS_WITH_FATHER = frozenset({"f", "fk", "fy", "fky"})
 RANDOM_PAIRS = 60_000
 # Fellegi-Sunter takes the fields to be independent, and within a family they are not: where the
 # names disagree (share at most one part, or nothing), an agreeing father's name is what a brother
@@ -98,6 +110,8 @@ def _blocking_keys(p: Prepared) -> set[str]:
         keys.add("r:" + name.run)
         keys.add("r:" + name.sorted_run)
         keys.update(_slip_keys(name))
+        for y in years:
+            keys.update(f"{k}:{y}" for k in _skeleton_slip_keys(name))
         for t in name.distinctive:
             sk = skeleton(t)
             keys.add("t:" + t)
@@ -159,6 +173,26 @@ def _slip_keys(name: F.NameFeat) -> set[str]:
         if len(t) >= SLIP_KEY_MIN:
             keys.update(rest + t[:j] + t[j + 1 :] for j in range(len(t)))
     return keys
+
+
+SKELETON_SLIP_MIN = 3
+
+
+def _skeleton_slip_keys(name: F.NameFeat) -> set[str]:
+    """The whole name's consonant skeletons run together (parts sorted), as it is and with one
+    letter after the first left out, each paired with a birth year by the caller: a name with
+    one consonant wrong, missing, extra or swapped in any part ("Rasid" / "Rasheed", "Nqjib" /
+    "نجیب", "AHMADCNAZARI" / "Ahmad Nazari") when nothing else ties the two sides together.
+
+    A one-part name with a slip has no other key left: its only part, spelt differently, is
+    neither the same token nor the same skeleton, and slip keys (_slip_keys) are only made for
+    names of several parts. Measured on our generator at 200,000 x 20,000: such pairs were two
+    thirds of the true records sharing no key with the applicant. Vowels are not in the
+    skeleton, so a vowel slip costs nothing; the birth year keeps the neighbourhood small."""
+    whole = "".join(name.skel)
+    if len(whole) < SKELETON_SLIP_MIN:
+        return {"dk:" + whole}
+    return {"dk:" + whole} | {"dk:" + whole[:j] + whole[j + 1 :] for j in range(1, len(whole))}
 
 
 def _token_freq(feats: Iterable[F.NameFeat | None]) -> tuple[dict[str, float], dict[tuple[str, ...], float], int]:
@@ -238,6 +272,7 @@ class Index:
             for k in _blocking_keys(p):
                 self.postings[k].append(i)
         self.postings = dict(self.postings)
+        self._build_service()
         self.name_freq, self.name_bag_freq, n_names = _token_freq(p.name for p in self.items)
         self.father_freq, self.father_bag_freq, n_fathers = _token_freq(p.father for p in self.items)
         self._min_name_u = 1 / max(n_names, 1)
@@ -423,11 +458,64 @@ class Index:
 
     # ---- blocking and scoring -------------------------------------------------------------
 
+    def _build_service(self) -> None:
+        """Per record, as arrays: whether it has a birth year and a father's name, its unit
+        and its period of service (for narrowing a key too common to compare on its own)."""
+        n = len(self.items)
+        self._has_year = np.fromiter((p.years is not None for p in self.items), dtype=bool, count=n)
+        self._year_lo = np.fromiter((p.years[0] if p.years else 0 for p in self.items), dtype=np.int32, count=n)
+        self._year_hi = np.fromiter((p.years[1] if p.years else 0 for p in self.items), dtype=np.int32, count=n)
+        self._has_father = np.fromiter((p.father is not None for p in self.items), dtype=bool, count=n)
+        units: dict[str, int] = {}
+        self._units = units
+        self._unit = np.fromiter((-1 if p.unit is None else units.setdefault(p.unit, len(units)) for p in self.items),
+                                 dtype=np.int32, count=n)
+        self._period_lo = np.fromiter((F.OPEN_START if p.period is None else p.period[0] for p in self.items),
+                                      dtype=np.int64, count=n)
+        self._period_hi = np.fromiter((F.OPEN_END if p.period is None else p.period[1] for p in self.items),
+                                      dtype=np.int64, count=n)
+        self._capped: dict[str, np.ndarray] = {}
+
+    def _narrowed(self, a: Prepared, key: str, post: list[int]) -> np.ndarray:
+        """The records of a key too common to compare on its own that no narrower key of the
+        applicant's could reach, and whose recorded service fits the claim (see NARROWED)."""
+        kind = key[: key.index(":")]
+        by_year = a.years is not None and kind not in _KINDS_WITH_YEAR
+        no_father = a.father is not None and kind not in _KINDS_WITH_FATHER
+        cache_key = (key, no_father)
+        arr = self._capped.get(cache_key)
+        if arr is None:
+            # Most applicants give a father's name, so the records left are those without
+            # one: a few of each key, worked out once.
+            arr = np.asarray(post, dtype=np.int64)
+            if no_father:
+                arr = arr[~self._has_father[arr]]
+            self._capped[cache_key] = arr
+        if not len(arr):
+            return arr
+        keep = None
+        if by_year:
+            # Name x birth year reaches the records of the applicant's years; left are those
+            # with no year, or one a year off (people often give a year off by one).
+            lo, hi = a.years
+            ylo, yhi = self._year_lo[arr], self._year_hi[arr]
+            keep = ~self._has_year[arr] | (((ylo == hi + 1) | (yhi == lo - 1)))
+        if a.unit is not None:
+            units = self._unit[arr]
+            fits = (units == self._units.get(a.unit, -2)) | (units == -1)
+            keep = fits if keep is None else keep & fits
+        if a.period is not None:
+            lo, hi = a.period
+            fits = (self._period_lo[arr] <= hi + PERIOD_SLACK) & (self._period_hi[arr] >= lo - PERIOD_SLACK)
+            keep = fits if keep is None else keep & fits
+        return arr if keep is None else arr[keep]
+
     def _block(self, a: Prepared) -> set[int]:
         """Records sharing a compound key (name x father, name x year, father x year, whole
         name) or a rare key with a, or two single-token keys. The same person shares several
         keys even with a field misspelt or missing; one shared common token is mostly a
-        namesake."""
+        namesake. A key too common for that still brings in the few records of it that are
+        narrowed by service and that no narrower key could reach (_narrowed)."""
         counts: Counter[int] = Counter()
         out: set[int] = set()
         for k in _blocking_keys(a):
@@ -435,13 +523,17 @@ class Index:
             if not post:
                 continue
             n = len(post)
-            if n > RARE_KEY and n > NARROW_BLOCK.get(k[: k.index(":")], n):
-                continue
-            if n <= RARE_KEY or (n <= self.max_block and not k.startswith(("t:", "k:"))):
+            if n <= RARE_KEY or (n <= min(NARROW_BLOCK.get(k[: k.index(":")], n), self.max_block)
+                                 and not k.startswith(("t:", "k:"))):
                 # Rare keys, and compound keys (two fields, or the whole name) of moderate size.
                 out.update(post)
-            elif n <= self.max_block and k.startswith("t:"):
+                continue
+            if n <= self.max_block and k.startswith("t:"):
                 counts.update(post)
+            if n <= NARROWED_SCAN and not k.startswith("x:"):
+                narrowed = self._narrowed(a, k, post)
+                if len(narrowed) <= NARROWED:
+                    out.update(narrowed.tolist())
         out.update(i for i, c in counts.items() if c >= 2)
         return out
 
