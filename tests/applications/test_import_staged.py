@@ -56,6 +56,7 @@ def fail_on(monkeypatch, nth: int):
 @pytest.fixture
 def small_chunks(monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_APPLICATIONS", 10)
+    monkeypatch.setattr(imports, "CHUNK_SECONDS", 60)  # chunks of exactly ten, however slow the machine
 
 
 def test_a_failure_half_way_leaves_nothing_and_a_rerun_imports_everything_once(
