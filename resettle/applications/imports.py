@@ -49,7 +49,6 @@ CHUNK_SECONDS = 0.5
 # busy handler (100 ms): a page waiting for the lock retries within the pause and gets it, where
 # a writer that took the lock again at once could starve it until its busy timeout.
 SQLITE_PAUSE = 0.12
-STALE_AFTER = ImportBatch.STALE_AFTER  # a pending batch silent longer was cut short
 
 log = logging.getLogger(__name__)
 
@@ -219,14 +218,15 @@ def _open_batch(table, actor) -> ImportBatch:
         done = same_file.filter(state=ImportBatch.COMPLETE).first()
         if done:
             return done
-        running = same_file.filter(state=ImportBatch.PENDING, heartbeat__gte=timezone.now() - STALE_AFTER).first()
+        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
         if running:
             raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
                                                           f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
                                                           "wait for that import to finish")])
         return ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
                                           sha256=table.sha256, rows=len(table.rows), imported_by=actor,
-                                          state=ImportBatch.PENDING, heartbeat=timezone.now())
+                                          state=ImportBatch.PENDING, heartbeat=timezone.now(),
+                                          writer=ImportBatch.this_writer())
 
 
 def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[str], *, actor, team,
@@ -284,11 +284,7 @@ def _remove(batch_ids: Iterable[int]) -> int:
 def _remove_abandoned(actor, *, keep: ImportBatch) -> None:
     """Remove what imports cut short (a killed process) or failed half way through their
     clean-up left behind: invisible to users, but holding application_ids a file may reuse."""
-    stale = timezone.now() - STALE_AFTER
-    abandoned = list(ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, applications__isnull=False)
-                     .exclude(state=ImportBatch.COMPLETE).exclude(pk=keep.pk)
-                     .exclude(state=ImportBatch.PENDING, heartbeat__gte=stale).distinct())
-    for old in abandoned:
+    for old in ImportBatch.abandoned(ImportBatch.KIND_APPLICATIONS, rows="applications", keep=keep):
         ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
         removed = _remove([old.pk])
         ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())

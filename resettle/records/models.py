@@ -5,10 +5,13 @@ so a verifier can always say "NZDF HR list of 2013, row 412" when confirming a p
 """
 
 import datetime as dt
+import os
+import socket
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from resettle.core.fields import BlindIndexField, EncryptedTextField
 
@@ -39,15 +42,18 @@ class ImportBatch(models.Model):
     COMPLETE = "complete"
     FAILED = "failed"
     UNSETTLED = (PENDING, FAILED)
-    # A pending batch whose heartbeat is older than this was cut short (a killed process): the
-    # next import removes what it wrote. A younger one is an import under way.
+    # A pending batch written from another machine (PostgreSQL) whose heartbeat is older than
+    # this was cut short; on this machine its writer's process tells (is_being_written).
     STALE_AFTER = dt.timedelta(minutes=2)
+    LOCAL_STALE_AFTER = dt.timedelta(minutes=30)  # a process id reused since, at worst
     # Complete unless its writer says otherwise: an import marks its batch pending while it writes.
     state = models.CharField(max_length=10, default=COMPLETE,
                              choices=[(PENDING, "being written"), (COMPLETE, "complete"), (FAILED, "failed, removed")])
     heartbeat = models.DateTimeField(null=True, blank=True,
                                      help_text="Last moment a pending import wrote: a run that stopped is told apart "
                                                "from one still under way.")
+    writer = models.CharField(max_length=200, blank=True, default="",
+                              help_text="host:process id of the import writing a pending batch.")
     kind = models.CharField(max_length=20, choices=[(KIND_RECORDS, "records"), (KIND_APPLICATIONS, "applications")])
     source = models.ForeignKey(RecordSource, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
     file_name = models.CharField(max_length=255)
@@ -60,6 +66,35 @@ class ImportBatch(models.Model):
 
     class Meta:
         verbose_name_plural = "import batches"
+
+    @staticmethod
+    def this_writer() -> str:
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+    def is_being_written(self) -> bool:
+        """Pending, and its import still running: on this machine, its process is alive (a
+        killed import is taken over at once); from another machine, it wrote recently."""
+        if self.state != self.PENDING or self.heartbeat is None:
+            return False
+        silent = timezone.now() - self.heartbeat
+        host, _, pid = self.writer.rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit():
+            return silent < self.STALE_AFTER
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            pass
+        return silent < self.LOCAL_STALE_AFTER
+
+    @classmethod
+    def abandoned(cls, kind: str, *, rows: str, keep: "ImportBatch") -> list["ImportBatch"]:
+        """Batches of `kind` that did not complete, still hold rows (reverse name `rows`) and
+        whose import is no longer running: what they wrote is to be removed."""
+        candidates = (cls.objects.filter(kind=kind, **{f"{rows}__isnull": False})
+                      .exclude(state=cls.COMPLETE).exclude(pk=keep.pk).distinct())
+        return [batch for batch in candidates if not batch.is_being_written()]
 
     @classmethod
     def settled(cls, path: str = "batch") -> models.Q:

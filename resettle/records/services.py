@@ -194,15 +194,15 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
         done = same_file.filter(state=ImportBatch.COMPLETE).first()
         if done:
             return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), done.pk, already_imported=True)
-        running = same_file.filter(state=ImportBatch.PENDING,
-                                   heartbeat__gte=timezone.now() - ImportBatch.STALE_AFTER).first()
+        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
         if running:
             raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
                                                           f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
                                                           "wait for that import to finish")])
         batch = ImportBatch.objects.create(kind=ImportBatch.KIND_RECORDS, source=source, file_name=table.name,
                                            sha256=table.sha256, rows=len(cleaned), imported_by=actor,
-                                           state=ImportBatch.PENDING, heartbeat=timezone.now())
+                                           state=ImportBatch.PENDING, heartbeat=timezone.now(),
+                                           writer=ImportBatch.this_writer())
     try:
         return _write_records(table, cleaned, prepared, source, batch, actor=actor, progress=progress)
     except BaseException as exc:
@@ -297,11 +297,7 @@ def _remove_records(batch_ids: list[int]) -> int:
 def _remove_abandoned_records(actor, *, keep: ImportBatch) -> None:
     """Remove what records imports cut short (a killed process) left behind: unseen, but holding
     record ids their source's next file reuses."""
-    stale = timezone.now() - ImportBatch.STALE_AFTER
-    abandoned = (ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, records__isnull=False)
-                 .exclude(state=ImportBatch.COMPLETE).exclude(pk=keep.pk)
-                 .exclude(state=ImportBatch.PENDING, heartbeat__gte=stale).distinct())
-    for old in list(abandoned):
+    for old in ImportBatch.abandoned(ImportBatch.KIND_RECORDS, rows="records", keep=keep):
         ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
         removed = _remove_records([old.pk])
         ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())

@@ -36,6 +36,16 @@ def family_file(tmp_path, n: int, name: str = "families.csv"):
     return path
 
 
+def dead_writer() -> str:
+    """This machine and the id of a process that has ended: an import killed with SIGKILL."""
+    import socket
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
+
+
 class Boom(Exception):
     pass
 
@@ -98,11 +108,18 @@ def test_a_run_cut_short_is_removed_by_the_next_and_a_running_one_is_not_raced(
     assert cut.state == ImportBatch.PENDING and Application.objects.filter(batch=cut).count() == 10
     monkeypatch.setattr(imports, "application_create", real)
 
-    with pytest.raises(TableError, match="this file is being imported now"):  # its heartbeat is fresh
+    with pytest.raises(TableError, match="this file is being imported now"):  # its process still runs
         import_applications(path=path)
+    # written from another machine (PostgreSQL): running while its heartbeat is recent
+    ImportBatch.objects.filter(pk=cut.pk).update(writer="elsewhere:1")
+    with pytest.raises(TableError, match="this file is being imported now"):
+        import_applications(path=path)
+    ImportBatch.objects.filter(pk=cut.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=3))
+    assert not ImportBatch.objects.get(pk=cut.pk).is_being_written()
     assert Application.objects.count() == 10
 
-    ImportBatch.objects.filter(pk=cut.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=3))
+    # written here by a process that has ended: taken over at once, however recent its heartbeat
+    ImportBatch.objects.filter(pk=cut.pk).update(writer=dead_writer(), heartbeat=timezone.now())
     result = import_applications(path=path)
     assert result.created == 30 and Application.objects.count() == 30 and Person.objects.count() == 90
     assert not Application.objects.filter(batch=cut).exists()

@@ -2,7 +2,6 @@
 with "database is locked". It now writes its new records in short transactions, unseen until a
 last one completes the batch, and stays all or nothing: a failure removes what it wrote."""
 
-import datetime as dt
 import threading
 import time
 
@@ -25,6 +24,16 @@ def records_file(tmp_path, n: int, name: str = "hr.csv"):
     path.write_text(HEADER + "".join(f"N-{i},Name {i},Father {i},1360,driver,PRT Bamyan\n" for i in range(n)),
                     encoding="utf-8")
     return path
+
+
+def dead_writer() -> str:
+    """This machine and the id of a process that has ended: an import killed with SIGKILL."""
+    import socket
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
 
 
 def fail_on_chunk(monkeypatch, nth: int):
@@ -80,7 +89,7 @@ def test_a_run_cut_short_is_unseen_then_removed_by_the_next(tmp_path, transactio
 
     with pytest.raises(TableError, match="this file is being imported now"):
         import_records(path=path, source_name="nzdf-prt-bamyan")
-    ImportBatch.objects.filter(pk=cut.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=3))
+    ImportBatch.objects.filter(pk=cut.pk).update(writer=dead_writer())  # the process was killed
     result = import_records(path=path, source_name="nzdf-prt-bamyan")
     assert result.created == 30 and EmploymentRecord.all_objects.count() == EmploymentRecord.objects.count() == 30
     cut.refresh_from_db()
