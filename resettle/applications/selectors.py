@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from resettle.accounts import roles
 from resettle.accounts.access import scope_cases
@@ -141,10 +141,17 @@ def opened_application(user, case: CaseView, opened: Application | None = None) 
     return get_application(user, case.id)
 
 
+def case_members(application: Application) -> list[Member]:
+    """The case's members in order, with their people, read once however many parts of a page
+    show them (kept in the row's prefetch cache, as prefetch_related does)."""
+    prefetch_related_objects([application], Prefetch("members", queryset=Member.objects.select_related("person")))
+    return list(application.members.all())
+
+
 def case_view(user, application: Application, *, reason: str) -> CaseView:
     """`application`, which get_application has let this user open, as the user may see it;
     identities and contacts shown are audited (one event each)."""
-    members = list(Member.objects.filter(application=application).select_related("person"))
+    members = case_members(application)
     principal = next((m for m in members if m.relationship == Relationship.PRINCIPAL), None)
     family = [m for m in members if m.relationship != Relationship.PRINCIPAL]
     shown = ([principal] if principal else []) + (family if can(user, roles.PERSON_FAMILY) else [])

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from resettle.accounts import roles
 from resettle.accounts.permissions import can, require
 from resettle.applications.aggregates import suppress_small
@@ -23,7 +25,7 @@ from resettle.audit.services import record_event
 from . import engine
 from .engine.simulate import FAMILY_COLUMNS, Comparison, Estimate, SimulationResult, chart
 from .models import Evaluation, Outcome
-from .selectors import evaluations_for, policy_summaries
+from .selectors import policy_summaries
 
 THRESHOLD = 5
 
@@ -123,14 +125,27 @@ def evaluation_view(user, evaluation: Evaluation | EvaluationView) -> Evaluation
     return _view(user, evaluation)
 
 
+def case_evaluations(application: Application) -> list[Evaluation]:
+    """Every evaluation of the case, oldest first, with who made it and what superseded it: read
+    once for a page that shows them in two panels (kept in the row's prefetch cache)."""
+    prefetch_related_objects([application], Prefetch(
+        "evaluations", queryset=Evaluation.objects.select_related("actor", "superseded_by").order_by("created_at")))
+    return list(application.evaluations.all())
+
+
+def current_of(rows: list[Evaluation]) -> Evaluation | None:
+    """The evaluation in force: the latest that nothing superseded (policies.selectors.current_evaluation)."""
+    return next((e for e in reversed(rows) if e.is_current), None)
+
+
 def eligibility_panel(user, application: Application) -> EligibilityPanel | None:
     """The eligibility panel for a case the user has already been allowed to open; None for a
     role that neither evaluates nor decides. The stored evidence holds canonical values,
     dates and record references only (see facts.situation_for): never a name."""
     if not may_see_eligibility(user):
         return None
-    rows = list(evaluations_for(application).select_related("actor", "superseded_by"))
-    current = next((e for e in reversed(rows) if e.is_current), None)
+    rows = case_evaluations(application)
+    current = current_of(rows)
     return EligibilityPanel(
         current=_view(user, current) if current else None,
         history=[_view(user, e) for e in reversed(rows) if e is not current],

@@ -1,15 +1,11 @@
 """{% casework_panel case %} and {% case_timeline case %}: the case page (an applications view)
 shows casework without importing it, as it does eligibility."""
 
-import threading
-
 from django import template
-from django.utils import translation
 
 from resettle.accounts import roles
 from resettle.accounts.permissions import can
-from resettle.applications.models import Member
-from resettle.applications.selectors import opened_application
+from resettle.applications.selectors import case_members, opened_application
 from resettle.casework import forms, selectors
 from resettle.casework.models import ChangeStatus, DecisionState
 
@@ -21,25 +17,27 @@ def casework_panel(context, case):
     request = context["request"]
     user = request.user
     application = opened_application(user, case, context.get("application"))
-    from resettle.policies.selectors import current_evaluation
+    from resettle.policies.reports import case_evaluations, current_of
     from resettle.policies.services import assessable_fields
 
-    # Each row set is read once and shared by the parts of the panel that show it.
-    evaluation = current_evaluation(application)
+    # Each row set is read once and shared by the parts of the page that show it.
+    evaluation = current_of(case_evaluations(application))
     criteria = selectors.criteria_choices(application, evaluation)
     rows = _rows(application)
     decisions = rows.decisions
     pending = [d for d in decisions if d.state == DecisionState.PROPOSED]
-    members = list(Member.objects.filter(application=application).order_by("position"))
+    members = case_members(application)
     members_added = [m for m in members if m.added_on is not None]
     decided_members = {d.member_id for d in decisions if d.member_id and d.state in (DecisionState.CONFIRMED, DecisionState.PROPOSED)}
-    links = list(application.links.select_related("other"))
+    may_edit = can(user, roles.CASE_EDIT)
+    may_work = any(can(user, c) for c in (roles.CASE_EDIT, roles.DECIDE, roles.VERIFY))
+    # links and flagged duplicates are shown only to those who work on the case (and edit it)
+    links = list(application.links.select_related("other")) if may_work else []
     return {
         "case": case, "application": application, "user": user, "csrf_token": context.get("csrf_token"),
         "actions": selectors.available_actions(user, application),
         "may_decide": can(user, roles.DECIDE), "may_approve": can(user, roles.APPROVE),
-        "may_edit": can(user, roles.CASE_EDIT), "may_identity": can(user, roles.PERSON_IDENTITY),
-        "may_work": any(can(user, c) for c in (roles.CASE_EDIT, roles.DECIDE, roles.VERIFY)),
+        "may_edit": may_edit, "may_identity": can(user, roles.PERSON_IDENTITY), "may_work": may_work,
         "decisions": decisions, "pending": pending,
         "propose_form": forms.ProposeForm(criteria_choices=criteria), "evaluation": evaluation,
         "undecided_members": [m for m in members_added if m.pk not in decided_members],
@@ -48,7 +46,8 @@ def casework_panel(context, case):
         "households": list(application.household_versions.order_by("number")),
         "members": members,
         "links": links,
-        "duplicates": _flagged_duplicates(user, application, linked={link.other_id for link in links}),
+        "duplicates": _flagged_duplicates(user, application, linked={link.other_id for link in links})
+        if may_edit and may_work else [],
         "assigned": list(application.assigned_to.values_list("username", flat=True)),
         "fact_form": forms.FactForm(fields=assessable_fields(), members=members) if can(user, roles.DECIDE) else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
@@ -86,32 +85,3 @@ def _rows(application):
         rows = application._case_page_rows = selectors.case_rows(application)
     return rows
 
-
-_RENDERED: dict[tuple, str] = {}
-_RENDERED_LOCK = threading.Lock()
-_RENDERED_MAX = 512
-
-
-def _choices_key(field) -> tuple | None:
-    choices = getattr(field, "choices", None)
-    return None if choices is None else tuple((str(value), str(label)) for value, label in choices)
-
-
-@register.filter
-def form_as_p(form):
-    """`form.as_p()`, rendered once per form, language and choices: the case page shows up to
-    eight empty forms, and rendering each field through Django's widget templates cost more than
-    the rest of the page. An unbound form without initial values always renders the same HTML
-    (no CSRF token or case data inside it), so that HTML is kept; any other form is rendered."""
-    if form.is_bound or form.initial or any(f.initial is not None for f in form.fields.values()):
-        return form.as_p()
-    key = (type(form), form.prefix, str(form.auto_id), translation.get_language(),
-           tuple((name, _choices_key(f)) for name, f in form.fields.items()))
-    html = _RENDERED.get(key)
-    if html is None:
-        html = form.as_p()
-        with _RENDERED_LOCK:
-            if len(_RENDERED) >= _RENDERED_MAX:
-                _RENDERED.clear()
-            _RENDERED[key] = html
-    return html
