@@ -80,10 +80,27 @@ def start_server(kind: str, env: dict) -> subprocess.Popen:
     raise SystemExit(f"{kind} did not start")
 
 
+KINDS = ["case list", "case page", "verification queue", "API list", "API case", "import"]
+
+
+def page_kind(what: str) -> str:
+    """The kind of page a request was for, to report each one's latency apart."""
+    if what == "import":
+        return "import"
+    api = what.startswith("/api/")
+    one_case = what.rstrip("/").count("/") >= (3 if api else 2)
+    if api:
+        return "API case" if one_case else "API list"
+    if what.startswith("/verification/"):
+        return "verification queue"
+    return "case page" if one_case else "case list"
+
+
 class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.submitted: list[str] = []
 
@@ -91,6 +108,7 @@ class Recorder:
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies.append(elapsed)
+            self.by_kind.setdefault(page_kind(what), []).append(elapsed)
             if error or response is None or response.status_code >= 400:
                 self.errors.append(f"{what}: {error or response.status_code}")
 
@@ -181,12 +199,19 @@ def run_load(kind, env, world, minutes, per_minute, think) -> dict:
     verify = subprocess.run([PY, "-m", "resettle", "audit", "verify"], env=env, cwd=REPO, capture_output=True, text=True)
     lat = sorted(rec.latencies)
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0] * 99
+    kinds = {}
+    for kind in KINDS:
+        times = rec.by_kind.get(kind, [])
+        if times:
+            kq = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
+            kinds[kind] = {"n": len(times), "p50": kq[49] * 1000, "p95": kq[94] * 1000,
+                           "mean": statistics.fmean(times) * 1000}
     return {"server": kind, "minutes": minutes, "requests": len(lat), "rps": len(lat) / seconds,
             "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000, "errors": len(rec.errors),
             "error_kinds": sorted({e for e in rec.errors})[:5], "submissions": n,
             "stored_ok": len(rec.submitted), "stored_rows": int(stored[0]), "stored_distinct": int(stored[1]),
             "audit": (verify.stdout or verify.stderr).strip().splitlines()[-1][:160],
-            "audit_ok": verify.returncode == 0, "load": (load_before, load_after)}
+            "audit_ok": verify.returncode == 0, "load": (load_before, load_after), "kinds": kinds}
 
 
 def write_report(results, args):
@@ -207,6 +232,15 @@ def write_report(results, args):
                      f"{r['p95']:.0f} | {r['p99']:.0f} | {r['errors']} | {r['submissions']} | "
                      f"{r['stored_rows']} rows, {'yes' if once else 'NO'} | {'intact' if r['audit_ok'] else 'BROKEN'} | "
                      f"{r['load'][0][0]:.1f} / {r['load'][1][0]:.1f} |")
+    lines += ["", "Latency by page kind (ms):", "",
+              "| server | " + " | ".join(f"{k} p50 / p95 (n)" for k in KINDS) + " |",
+              "|---|" + "---|" * len(KINDS)]
+    for r in results:
+        cells = []
+        for k in KINDS:
+            x = r.get("kinds", {}).get(k)
+            cells.append(f"{x['p50']:.0f} / {x['p95']:.0f} ({x['n']})" if x else "—")
+        lines.append(f"| {r['server']} | " + " | ".join(cells) + " |")
     if len(results) == 2:
         a, b = results
         lines += ["", f"Ratios, gunicorn / development server: p95 {a['p95'] / max(b['p95'], 1e-9):.2f}, "
