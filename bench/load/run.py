@@ -28,6 +28,7 @@ from pathlib import Path
 import requests
 from tqdm import tqdm
 
+from bench.load import pages
 from bench.machine import describe
 
 REPO = Path(__file__).resolve().parents[2]
@@ -214,7 +215,7 @@ def run_load(kind, env, world, minutes, per_minute, think) -> dict:
             "audit_ok": verify.returncode == 0, "load": (load_before, load_after), "kinds": kinds}
 
 
-def write_report(results, args):
+def write_report(results, args, page_lines=()):
     lines = ["## Load (web server under staff browsing and import submissions)", "",
              f"Machine: {describe()}. PostgreSQL 15 over loopback (own cluster), the demo world (420 cases). "
              f"Command: `python -m bench.load.run --minutes {args.minutes} --staff {args.staff} "
@@ -253,6 +254,8 @@ def write_report(results, args):
     for r in results:
         if r["error_kinds"]:
             lines.append(f"Errors seen ({r['server']}): {', '.join(r['error_kinds'])}.")
+    if page_lines:
+        lines += ["", *page_lines]
     lines += ["", "Serving set-up: gunicorn, 3 worker processes x 4 threads, WhiteNoise for static files, "
                   "keep-alive 75 s, persistent database connections (RESETTLE_DB_CONN_MAX_AGE=60)."]
     out = REPO / "docs" / "benchmarks" / "load.md"
@@ -268,6 +271,9 @@ def main():
     parser.add_argument("--per-minute", type=int, default=200)
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a staff member's pages")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--pages-baseline", default=pages.BASELINE_REF,
+                        help="git ref whose per-page costs are measured beside this checkout's ('' for none)")
+    parser.add_argument("--pages-rounds", type=int, default=3, help="0 skips the per-page costs")
     args = parser.parse_args()
     url = args.database_url
     if not url:
@@ -276,10 +282,14 @@ def main():
                                                  "PGTEST_PORT": os.environ.get("PGTEST_PORT", "55439")})
         url = cluster.stdout.strip().rsplit("/", 1)[0] + "/resettle_load"
     env, world = prepare(url, Path("/tmp/resettle-load"), args.staff)
+    page_lines = []
+    if args.pages_rounds > 0:  # on the quiet machine, before the load
+        page_lines = pages.report_lines(pages.compare(world, baseline_ref=args.pages_baseline or None,
+                                                      rounds=args.pages_rounds, cases=8, env=env))
     results = [run_load("gunicorn", env, world, args.minutes, args.per_minute, args.think)]
     if args.baseline_minutes > 0:
         results.append(run_load("runserver", env, world, args.baseline_minutes, args.per_minute, args.think))
-    write_report(results, args)
+    write_report(results, args, page_lines)
 
 
 if __name__ == "__main__":
