@@ -131,11 +131,11 @@ def main(argv=None) -> int:
             if block is None:
                 block = index._block(a)
             if pos[rid] not in block:
-                shared = E._blocking_keys(a) & E._blocking_keys(b)
+                shared = E._blocking_keys(a, query=True) & E._blocking_keys(b)
                 # Would it be within five if every record sharing any key were compared?
                 own = index._score(a, b)[0]
                 pool = set()
-                for k in E._blocking_keys(a):
+                for k in E._blocking_keys(a, query=True):
                     pool.update(index.postings.get(k, ()))
                 above = sum(1 for i in pool if index.items[i].id not in mine and index._score(a, index.items[i])[0] > own)
                 crowd = "compared with all: below five" if above >= 5 else (

@@ -122,3 +122,22 @@ def test_a_capped_name_brings_in_a_record_a_year_off_but_not_one_further():
     block = {index.items[i].id for i in index._block(a)}
     assert "Y1" in block and "Y3" not in block
 
+
+
+def test_father_and_year_keys_look_a_year_either_side_for_an_applicant(monkeypatch):
+    """'Jawcd' (a slip) son of Abdul-Wahid, born 1979, against the record 'jawad' son of
+    'abdul wahid', born 1980: the father x birth year x initial key meets only when the
+    applicant's side looks a year either side; the index keeps one year per record."""
+    record = RecordIn("T1", "jawad", "abdul wahid", "1980", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
+    applicant = ApplicantIn("A", "Jawcd", "Abdul-Wahid", "1979-01-22", "driver", "NZ PRT", "Bamyan", "2010-02-01", "")
+    a, = _prepare_applicants([applicant], None)
+    b = Index([record], lazy_params=True).items[0]
+    assert not _blocking_keys(a) & _blocking_keys(b)
+    assert {k for k in _blocking_keys(a, query=True) & _blocking_keys(b)} >= {"fy:abdulwahid:1980:j"}
+    assert not {k for k in _blocking_keys(b) if ":1979" in k or ":1981" in k}
+    index = Index([record] + filler(300))
+    assert "T1" in _ids(index, applicant)
+    # Two years off is not looked at.
+    far = RecordIn("T2", "jawad", "abdul wahid", "1981", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
+    a_keys = _blocking_keys(a, query=True)
+    assert not a_keys & _blocking_keys(Index([far], lazy_params=True).items[0])
