@@ -63,8 +63,21 @@ class CaseRows:
 
 
 def case_rows(application: Application) -> CaseRows:
+    # A decision's evaluation is one of the case's, which the page reads anyway (with who made
+    # it): taken from there rather than joined again into the decisions' query.
+    from resettle.policies.models import Evaluation
+    from resettle.policies.reports import case_evaluations
+
+    evaluations = {e.pk: e for e in case_evaluations(application)}
+    found = list(Decision.objects.filter(application=application)
+                 .select_related("proposed_by", "confirmed_by", "member").order_by("proposed_at"))
+    missing = {d.evaluation_id for d in found} - evaluations.keys()
+    if missing:
+        evaluations.update((e.pk, e) for e in Evaluation.objects.filter(pk__in=missing).select_related("actor"))
+    for d in found:
+        d.evaluation = evaluations[d.evaluation_id]
     return CaseRows(
-        decisions=list(decisions(application)),
+        decisions=found,
         requests=list(InformationRequest.objects.filter(application=application).select_related("created_by")),
         changes=list(CircumstanceChange.objects.filter(application=application)
                      .select_related("reported_by", "handled_by")),
