@@ -142,7 +142,7 @@ def main() -> None:
         f"--applications {args.applications}`.",
         "A separate process writes an audit event (what a page showing an identity writes) every 100 ms while",
         "the import runs; its waits for SQLite's write lock are below. Imports write in short transactions",
-        "(applications: at most 200 or 0.5 s; records: 0.5 s of 500-row inserts) with a 0.12 s pause between",
+        "(applications: at most 200 or 0.5 s; records: 0.5 s of 250-row inserts) with a 0.12 s pause between",
         "them; the peer baseline is the same import in one transaction, as before. After 20 s (the busy",
         "timeout) a waiting page fails with \"database is locked\".",
         "",

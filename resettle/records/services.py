@@ -27,7 +27,7 @@ from resettle.tabular.values import parse_date
 RECORD_COLUMNS_REQUIRED = ("record_id", "full_name")
 RECORD_COLUMNS_OPTIONAL = ("father_name", "grandfather_name", "birth_year", "employer", "role", "unit",
                            "location", "start_date", "end_date")
-BULK = 500  # new records per INSERT
+BULK = 250  # new records per INSERT (a transaction ends at the first INSERT past CHUNK_SECONDS)
 # A transaction of new records ends once it has taken CHUNK_SECONDS (2,000 rows took 1.7 s on a
 # loaded machine): a page waits about that long at most for SQLite's lock. Between two, the
 # pause on SQLite is a little longer than the longest sleep of its busy handler (100 ms).
