@@ -48,10 +48,10 @@ def measure(world: dict, cases_per_role: int) -> dict:
         client = Client(HTTP_HOST="127.0.0.1")
         client.cookies[world["cookie"]] = session["session"]
         cases = session["cases"][:cases_per_role]
-        paths = {"case list": ["/cases/"] * 3, "API list": ["/api/applications/"] * 3,
+        paths = {"case list": ["/cases/"] * 6, "API list": ["/api/applications/"] * 6,
                  "case page": [f"/cases/{c}/" for c in cases], "API case": [f"/api/applications/{c}/" for c in cases]}
         if role == "df_verifier":
-            paths["verification queue"] = ["/verification/"] * 3
+            paths["verification queue"] = ["/verification/"] * 6
         for kind, urls in paths.items():
             for url in urls[:2]:
                 client.get(url)  # warm: templates, caches, connection
