@@ -122,29 +122,30 @@ def candidates_refresh_all(*, applications: Iterable[Application] | None = None,
     return count
 
 
-@transaction.atomic
 def duplicates_refresh(*, threshold: float | None = None) -> int:
     """Find applications from one person (different spellings, web and e-mail), and people who
     appear in two applications (a dependant listed twice). Each link carries the pair's own
     probability and the reasons, as a candidate record does; applications joined only through
-    a third are reached from that one's page."""
+    a third are reached from that one's page.
+
+    The pairs are found before the transaction that replaces the links opens: on SQLite that
+    transaction holds the only write lock, and pages that audit a view wait for it."""
     applications = list(Application.objects.exclude(status=Status.WITHDRAWN))
     kwargs = {"threshold": threshold} if threshold is not None else {}
     pairs = dedupe([applicant_input(a) for a in applications], explain=True, **kwargs).pairs if applications else ()
-    DuplicateLink.objects.all().delete()
-    links = 0
+    links = []
     for pair in pairs:
         explanation = _explanation_json(pair.contributions)
         for a, b in ((pair.applicant_id, pair.other_id), (pair.other_id, pair.applicant_id)):
-            DuplicateLink.objects.create(application_id=a, other_id=b, probability=pair.probability,
-                                         kind="principal", explanation=explanation)
-            links += 1
+            links.append(DuplicateLink(application_id=a, other_id=b, probability=pair.probability,
+                                       kind="principal", explanation=explanation))
     # The same person (name, father's name and birth date) on two applications, in any role.
     seen: dict[tuple, list] = {}
     for m in Member.objects.select_related("person"):
         p = m.person
         if p.full_name_index and p.father_name_index:
             seen.setdefault((p.full_name_index, p.father_name_index, p.birth_date), []).append(m)
+    member_links: dict[tuple, DuplicateLink] = {}
     for members in seen.values():
         for x in members:
             for y in members:
@@ -152,13 +153,16 @@ def duplicates_refresh(*, threshold: float | None = None) -> int:
                     continue  # two principals are the matcher's to judge, with a probability (above)
                 text = (f"the same name, father's name and birth date: {x.get_relationship_display().lower()} "
                         f"in this application, {y.get_relationship_display().lower()} in the other")
-                _, made = DuplicateLink.objects.get_or_create(
-                    application_id=x.application_id, other_id=y.application_id, kind="member",
-                    defaults={"probability": 1.0, "explanation": json.dumps(
-                        [{"field": "member", "level": "exact", "weight": 0.0, "text": text}], ensure_ascii=False)})
-                links += made
-    record_event(actor=None, action="verification.duplicates_computed", details={"links": links})
-    return links
+                member_links.setdefault((x.application_id, y.application_id), DuplicateLink(
+                    application_id=x.application_id, other_id=y.application_id, kind="member", probability=1.0,
+                    explanation=json.dumps([{"field": "member", "level": "exact", "weight": 0.0, "text": text}],
+                                           ensure_ascii=False)))
+    links += member_links.values()
+    with transaction.atomic():
+        DuplicateLink.objects.all().delete()
+        DuplicateLink.objects.bulk_create(links, batch_size=500)
+        record_event(actor=None, action="verification.duplicates_computed", details={"links": len(links)})
+    return len(links)
 
 
 def _explanation_json(contributions) -> str:

@@ -339,3 +339,29 @@ def test_after_a_records_import_every_record_is_decrypted_once_for_index_candida
     assert top.record.source_record_id in {"P-1", "P-2"}
     group = {r.source_record_id: r.person_group for r in EmploymentRecord.objects.all()}
     assert group["P-1"] == group["P-2"] != group["P-3"]
+
+
+def test_duplicates_are_found_before_the_transaction_that_replaces_the_links(transactional_db, monkeypatch):
+    """On SQLite a write transaction holds the only write lock: the matcher's minutes over every
+    application must not run inside it, or pages that audit a view fail behind it."""
+    from django.db import connection
+
+    people = [("Muhammad Hussaini", "Ghulam", "1982"), ("Mohammad Husaini", "Gholam", "1982"),
+              ("Zahir Ahmadi", "Nazir", "1975")]
+    for name, father, birth in people:
+        application_create(data=ApplicationIn(
+            pathway="nz-afghan-2021", received_on=dt.date(2021, 8, 20),
+            members=[MemberIn(PersonIn(full_name=name, father_name=father, birth_date=parse_birth_date(birth)),
+                              relationship="principal")]))
+    real_dedupe = services.dedupe
+    inside = []
+
+    def watching(*args, **kwargs):
+        inside.append(connection.in_atomic_block)
+        return real_dedupe(*args, **kwargs)
+
+    monkeypatch.setattr(services, "dedupe", watching)
+    links = services.duplicates_refresh()
+    assert inside == [False]
+    assert links == DuplicateLink.objects.count() == 2  # the two spellings of one man, both ways
+    assert AuditEvent.objects.filter(action="verification.duplicates_computed").latest("seq").details["links"] == 2
