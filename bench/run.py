@@ -24,6 +24,7 @@ COMMANDS = {
     "reporting": [sys.executable, "-m", "bench.reporting.run"],
     "relocation": [sys.executable, "-m", "bench.relocation.run"],
     "load": [sys.executable, "-m", "bench.load.run"],
+    "import-lock": [sys.executable, "-m", "bench.import_lock.run"],
 }
 
 
