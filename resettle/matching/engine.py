@@ -9,6 +9,7 @@ import json
 import math
 import os
 import random
+from array import array
 from collections import Counter, defaultdict
 from typing import Callable, Iterable, Sequence
 
@@ -187,16 +188,20 @@ SKELETON_SLIP_MIN = 3
 
 
 def _skeleton_slip_keys(name: F.NameFeat) -> set[str]:
-    """The whole name's consonant skeletons run together (parts sorted), as it is and with one
-    letter after the first left out, each paired with a birth year by the caller: a name with
-    one consonant wrong, missing, extra or swapped in any part ("Rasid" / "Rasheed", "Nqjib" /
-    "نجیب", "AHMADCNAZARI" / "Ahmad Nazari") when nothing else ties the two sides together.
+    """A one-part name's consonant skeleton, as it is and with one letter after the first left
+    out, each paired with a birth year by the caller: a name with one consonant wrong, missing,
+    extra or swapped ("Rasid" / "Rasheed", "Nqjib" / "نجیب") when nothing else ties the two
+    sides together.
 
     A one-part name with a slip has no other key left: its only part, spelt differently, is
     neither the same token nor the same skeleton, and slip keys (_slip_keys) are only made for
     names of several parts. Measured on our generator at 200,000 x 20,000: such pairs were two
     thirds of the true records sharing no key with the applicant. Vowels are not in the
     skeleton, so a vowel slip costs nothing; the birth year keeps the neighbourhood small."""
+    if len(name.bag) > 1:
+        # Names of several parts have slip keys of their own (_slip_keys); these keys cost
+        # memory in every record (measured: the index over 3 GB at 200,000 records with them).
+        return set()
     whole = "".join(name.skel)
     if len(whole) < SKELETON_SLIP_MIN:
         return {"dk:" + whole}
@@ -280,6 +285,12 @@ class Index:
             for k in _blocking_keys(p):
                 self.postings[k].append(i)
         self.postings = dict(self.postings)
+        # Record numbers as 4-byte arrays rather than lists of int objects: a fifth of the
+        # memory, and worker processes forked with the index read them without touching
+        # (so without copying) the pages that hold them. One key at a time, so the lists are
+        # freed as the arrays are made.
+        for k, post in self.postings.items():
+            self.postings[k] = array("i", post)
         self._build_service()
         self.name_freq, self.name_bag_freq, n_names = _token_freq(p.name for p in self.items)
         self.father_freq, self.father_bag_freq, n_fathers = _token_freq(p.father for p in self.items)
