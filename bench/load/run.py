@@ -201,11 +201,11 @@ def run_load(kind, env, world, minutes, per_minute, think) -> dict:
     lat = sorted(rec.latencies)
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0] * 99
     kinds = {}
-    for kind in KINDS:
-        times = rec.by_kind.get(kind, [])
+    for page in KINDS:
+        times = rec.by_kind.get(page, [])
         if times:
             kq = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
-            kinds[kind] = {"n": len(times), "p50": kq[49] * 1000, "p95": kq[94] * 1000,
+            kinds[page] = {"n": len(times), "p50": kq[49] * 1000, "p95": kq[94] * 1000,
                            "mean": statistics.fmean(times) * 1000}
     return {"server": kind, "minutes": minutes, "requests": len(lat), "rps": len(lat) / seconds,
             "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000, "errors": len(rec.errors),
