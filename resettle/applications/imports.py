@@ -12,12 +12,11 @@ removes what it wrote, so users see all of the file or none of it.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from resettle.applications.models import Application, Member, Relationship
@@ -27,6 +26,7 @@ from resettle.audit.services import deferred_events, record_event
 from resettle.names.dates import parse_birth_date
 from resettle.people.models import Person
 from resettle.people.services import PersonIn
+from resettle.records import staging
 from resettle.records.models import ImportBatch
 from resettle.records.services import ImportResult
 from resettle.tabular import Problem, TableError, read_table
@@ -50,7 +50,6 @@ CHUNK_SECONDS = 0.5
 # a writer that took the lock again at once could starve it until its busy timeout.
 SQLITE_PAUSE = 0.12
 
-log = logging.getLogger(__name__)
 
 _CLAIM_COLUMNS = ("claimed_employer", "claimed_role", "claimed_unit", "claimed_location", "claimed_start",
                   "claimed_end")
@@ -258,8 +257,7 @@ def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[s
 
 
 def _let_others_write() -> None:
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        time.sleep(SQLITE_PAUSE)
+    staging.let_others_write(SQLITE_PAUSE)
 
 
 def _remove(batch_ids: Iterable[int]) -> int:
@@ -282,23 +280,9 @@ def _remove(batch_ids: Iterable[int]) -> int:
 
 
 def _remove_abandoned(actor, *, keep: ImportBatch) -> None:
-    """Remove what imports cut short (a killed process) or failed half way through their
-    clean-up left behind: invisible to users, but holding application_ids a file may reuse."""
-    for old in ImportBatch.abandoned(ImportBatch.KIND_APPLICATIONS, rows="applications", keep=keep):
-        ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
-        removed = _remove([old.pk])
-        ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())
-        record_event(actor=actor, action="applications.import_failed", target=old,
-                     details={"removed": removed, "why": "cut short; removed by a later import"})
+    staging.remove_abandoned(kind=ImportBatch.KIND_APPLICATIONS, rows="applications", remove=_remove,
+                             action="applications.import_failed", actor=actor, keep=keep)
 
 
 def _fail(batch: ImportBatch, actor, error: BaseException) -> None:
-    """Undo a failed import: remove what it wrote, mark it failed, audit that. Never raises, so
-    the caller re-raises the original error, the one its user needs to read."""
-    try:
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.FAILED)
-        removed = _remove([batch.pk])
-        record_event(actor=actor, action="applications.import_failed", target=batch,
-                     details={"removed": removed, "why": type(error).__name__})
-    except Exception:  # what is left is invisible, and the next import of any file removes it
-        log.exception("could not remove what failed import batch %s wrote", batch.pk)
+    staging.fail(batch=batch, remove=_remove, action="applications.import_failed", actor=actor, error=error)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from resettle.audit.services import deferred_events, record_event
@@ -20,6 +19,7 @@ from resettle.core.fields import BlindIndexField, EncryptedTextField, Sealed
 from resettle.names import places
 from resettle.names.dates import parse_birth_date
 from resettle.records.signals import records_changed
+from resettle.records import staging
 from resettle.records.models import EmploymentRecord, ImportBatch, RecordSource
 from resettle.tabular import Problem, TableError, read_table
 from resettle.tabular.values import parse_date
@@ -33,8 +33,6 @@ BULK = 250  # new records per INSERT (a transaction ends at the first INSERT pas
 # pause on SQLite is a little longer than the longest sleep of its busy handler (100 ms).
 CHUNK_SECONDS = 0.5
 SQLITE_PAUSE = 0.12
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -274,10 +272,7 @@ def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) 
 
 
 def _let_others_write() -> None:
-    """On SQLite, pause a little longer than the longest sleep of its busy handler (100 ms), so
-    a page waiting for the write lock gets it before the import takes it again."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        time.sleep(SQLITE_PAUSE)
+    staging.let_others_write(SQLITE_PAUSE)
 
 
 def _remove_records(batch_ids: list[int]) -> int:
@@ -295,23 +290,10 @@ def _remove_records(batch_ids: list[int]) -> int:
 
 
 def _remove_abandoned_records(actor, *, keep: ImportBatch) -> None:
-    """Remove what records imports cut short (a killed process) left behind: unseen, but holding
-    record ids their source's next file reuses."""
-    for old in ImportBatch.abandoned(ImportBatch.KIND_RECORDS, rows="records", keep=keep):
-        ImportBatch.objects.filter(pk=old.pk).update(state=ImportBatch.FAILED)
-        removed = _remove_records([old.pk])
-        ImportBatch.objects.filter(pk=keep.pk).update(heartbeat=timezone.now())
-        record_event(actor=actor, action="records.import_failed", target=old,
-                     details={"removed": removed, "why": "cut short; removed by a later import"})
+    staging.remove_abandoned(kind=ImportBatch.KIND_RECORDS, rows="records", remove=_remove_records,
+                             action="records.import_failed", actor=actor, keep=keep)
 
 
 def _fail_records(batch: ImportBatch, actor, error: BaseException) -> None:
-    """Undo a failed import (its new records; its corrections were never committed), mark it
-    failed and audit that. Never raises: the caller re-raises the error its user must read."""
-    try:
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.FAILED)
-        removed = _remove_records([batch.pk])
-        record_event(actor=actor, action="records.import_failed", target=batch,
-                     details={"removed": removed, "why": type(error).__name__})
-    except Exception:  # what is left is unseen, and the next import of any records file removes it
-        log.exception("could not remove what failed import batch %s wrote", batch.pk)
+    # its new records go; its corrections were never committed
+    staging.fail(batch=batch, remove=_remove_records, action="records.import_failed", actor=actor, error=error)
