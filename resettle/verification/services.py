@@ -33,7 +33,7 @@ def _records_version() -> tuple:
     return (EmploymentRecord.objects.count(), latest["m"], latest["t"])
 
 
-def records_opened(progress: Callable | None = None) -> tuple[tuple, list[RecordIn], dict[str, str]]:
+def records_opened() -> tuple[tuple, list[RecordIn], dict[str, str]]:
     """Every employment record decrypted once, with the version it was read at and each record's
     current person group: the index and the grouping after an import both start from this, so
     200,000 records are opened once, not once per consumer."""
@@ -43,8 +43,6 @@ def records_opened(progress: Callable | None = None) -> tuple[tuple, list[Record
     for r in EmploymentRecord.objects.order_by("pk").iterator(chunk_size=2000):
         records.append(record_input(r))
         groups[records[-1].record_id] = r.person_group
-        if progress and len(records) % 2000 == 0:
-            progress(2000)
     return key, records, groups
 
 
