@@ -8,7 +8,7 @@ from resettle.audit.models import AuditEvent
 from resettle.exports.models import ExportRequest, ExportStatus
 from web.staffkit import cases, fast_passwords, staff, verified_client  # noqa: F401  (fixtures)
 
-from exports.test_exports import SECRETS, parse, world  # noqa: F401  (fixture)
+from exports.test_exports import leaked, parse, world  # noqa: F401  (fixture)
 
 
 def _request(client, kind="applications", identified=False, reason="quarterly caseload report"):
@@ -31,7 +31,7 @@ def test_analyst_downloads_a_pseudonymised_export_once(staff, world):
     assert "attachment" in response["Content-Disposition"]
     first, rows = parse(response.content)
     assert first.startswith("# pseudonymised export") and rows
-    assert not any(secret in response.content.decode("utf-8-sig") for secret in SECRETS)
+    assert leaked(response.content.decode("utf-8-sig")) == []
     # Once: a second download is refused with a message, and nothing is handed out.
     again = client.post(reverse("exports:download", args=[export.pk]), follow=True)
     assert "text/csv" not in again["Content-Type"] and "cannot be downloaded" in again.content.decode()
