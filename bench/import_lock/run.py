@@ -69,11 +69,11 @@ def child(kind: str, path: str, mode: str) -> None:
 
     call_command("migrate", verbosity=0)
     from resettle.applications import imports
-    from resettle.records import services
+    from resettle.records import services, staging
 
     if mode == "one transaction":
-        imports.CHUNK_APPLICATIONS, imports.CHUNK_SECONDS, imports.SQLITE_PAUSE = 10**9, 10**9, 0
-        services.BULK, services.CHUNK_SECONDS, services.SQLITE_PAUSE = 2000, 10**9, 0
+        imports.CHUNK_APPLICATIONS, imports.CHUNK_SECONDS = 10**9, 10**9
+        services.BULK, services.CHUNK_SECONDS, staging.SQLITE_PAUSE = 2000, 10**9, 0
     mp.set_start_method("fork")
     stop, out = mp.Event(), mp.Queue()
     probe = mp.Process(target=_probe, args=(stop, out))

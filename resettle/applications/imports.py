@@ -45,10 +45,6 @@ _CHANNELS = {"web", "email", "paper", "import"}
 # whichever comes first, so a page waits at most about CHUNK_SECONDS for SQLite's lock.
 CHUNK_APPLICATIONS = 200
 CHUNK_SECONDS = 0.5
-# Between chunks on SQLite the import pauses a little longer than the longest sleep of SQLite's
-# busy handler (100 ms): a page waiting for the lock retries within the pause and gets it, where
-# a writer that took the lock again at once could starve it until its busy timeout.
-SQLITE_PAUSE = 0.12
 
 
 _CLAIM_COLUMNS = ("claimed_employer", "claimed_role", "claimed_unit", "claimed_location", "claimed_start",
@@ -185,7 +181,7 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
     if not parsed:
         raise TableError([Problem(table.name, 0, "-", "file has a header but no rows")])
 
-    batch = _open_batch(table, actor)
+    batch = staging.open_batch(kind=ImportBatch.KIND_APPLICATIONS, table=table, rows=len(table.rows), actor=actor)
     if batch.state == ImportBatch.COMPLETE:
         return ImportResult(table.name, len(table.rows), 0, 0, len(parsed), batch.pk, already_imported=True)
     try:
@@ -207,25 +203,6 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
         _fail(batch, actor, exc)
         raise
     return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)
-
-
-def _open_batch(table, actor) -> ImportBatch:
-    """The complete batch of this very file (already imported), or a new pending one. A pending
-    batch of the same file still beating is an import under way: refused, not raced."""
-    with transaction.atomic():
-        same_file = ImportBatch.objects.filter(kind=ImportBatch.KIND_APPLICATIONS, sha256=table.sha256)
-        done = same_file.filter(state=ImportBatch.COMPLETE).first()
-        if done:
-            return done
-        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
-        if running:
-            raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
-                                                          f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
-                                                          "wait for that import to finish")])
-        return ImportBatch.objects.create(kind=ImportBatch.KIND_APPLICATIONS, file_name=table.name,
-                                          sha256=table.sha256, rows=len(table.rows), imported_by=actor,
-                                          state=ImportBatch.PENDING, heartbeat=timezone.now(),
-                                          writer=ImportBatch.this_writer())
 
 
 def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[str], *, actor, team,
@@ -252,31 +229,24 @@ def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[s
         if progress:
             progress(people)
         if wrote and position < len(items):
-            _let_others_write()
+            staging.let_others_write()
     return created_ids
-
-
-def _let_others_write() -> None:
-    staging.let_others_write(SQLITE_PAUSE)
 
 
 def _remove(batch_ids: Iterable[int]) -> int:
     """Delete the applications (with their members, claims and history) and the people the
     given batches wrote, a chunk per transaction; the number of applications removed."""
     batch_ids = list(batch_ids)
-    removed = 0
-    while True:
-        with transaction.atomic():
-            ids = list(Application.objects.filter(batch_id__in=batch_ids)
-                       .values_list("pk", flat=True)[:CHUNK_APPLICATIONS])
-            if not ids:
-                return removed
-            people = set(Member.objects.filter(application_id__in=ids).values_list("person_id", flat=True))
-            Application.objects.filter(pk__in=ids).delete()
-            # an import creates every person it names: none of them belongs to another case
-            Person.objects.filter(pk__in=people, memberships__isnull=True).delete()
-            removed += len(ids)
-        _let_others_write()
+
+    def chunk() -> int:
+        ids = list(Application.objects.filter(batch_id__in=batch_ids).values_list("pk", flat=True)[:CHUNK_APPLICATIONS])
+        people = set(Member.objects.filter(application_id__in=ids).values_list("person_id", flat=True))
+        Application.objects.filter(pk__in=ids).delete()
+        # an import creates every person it names: none of them belongs to another case
+        Person.objects.filter(pk__in=people, memberships__isnull=True).delete()
+        return len(ids)
+
+    return staging.remove_in_chunks(chunk)
 
 
 def _remove_abandoned(actor, *, keep: ImportBatch) -> None:

@@ -29,10 +29,9 @@ RECORD_COLUMNS_OPTIONAL = ("father_name", "grandfather_name", "birth_year", "emp
                            "location", "start_date", "end_date")
 BULK = 250  # new records per INSERT (a transaction ends at the first INSERT past CHUNK_SECONDS)
 # A transaction of new records ends once it has taken CHUNK_SECONDS (2,000 rows took 1.7 s on a
-# loaded machine): a page waits about that long at most for SQLite's lock. Between two, the
-# pause on SQLite is a little longer than the longest sleep of its busy handler (100 ms).
+# loaded machine): a page waits about that long at most for SQLite's lock (staging.let_others_write
+# between two).
 CHUNK_SECONDS = 0.5
-SQLITE_PAUSE = 0.12
 
 
 @dataclass
@@ -188,19 +187,10 @@ def import_records(*, path: str | Path, source_name: str, actor=None, employer: 
                 for number, values in cleaned if values["source_record_id"] not in known_before}
     with transaction.atomic(), deferred_events():
         source = source_get_or_create(name=source_name, employer=default_employer, actor=actor)
-        same_file = ImportBatch.objects.filter(kind=ImportBatch.KIND_RECORDS, source=source, sha256=table.sha256)
-        done = same_file.filter(state=ImportBatch.COMPLETE).first()
-        if done:
-            return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), done.pk, already_imported=True)
-        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
-        if running:
-            raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
-                                                          f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
-                                                          "wait for that import to finish")])
-        batch = ImportBatch.objects.create(kind=ImportBatch.KIND_RECORDS, source=source, file_name=table.name,
-                                           sha256=table.sha256, rows=len(cleaned), imported_by=actor,
-                                           state=ImportBatch.PENDING, heartbeat=timezone.now(),
-                                           writer=ImportBatch.this_writer())
+        batch = staging.open_batch(kind=ImportBatch.KIND_RECORDS, table=table, rows=len(cleaned), actor=actor,
+                                   source=source)
+        if batch.state == ImportBatch.COMPLETE:
+            return ImportResult(table.name, len(cleaned), 0, 0, len(cleaned), batch.pk, already_imported=True)
     try:
         return _write_records(table, cleaned, prepared, source, batch, actor=actor, progress=progress)
     except BaseException as exc:
@@ -244,7 +234,7 @@ def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) 
             ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
         if progress:
             progress(position - first)
-        _let_others_write()
+        staging.let_others_write()
     created = len(to_create)
     # Corrections are few (a fixed name, a new end date) and are written with the completion,
     # so a failure cannot leave a record half way between two files.
@@ -271,22 +261,14 @@ def _write_records(table, cleaned, prepared, source, batch, *, actor, progress) 
     return ImportResult(table.name, len(cleaned), created, len(changed), unchanged, batch.pk)
 
 
-def _let_others_write() -> None:
-    staging.let_others_write(SQLITE_PAUSE)
-
-
 def _remove_records(batch_ids: list[int]) -> int:
     """Delete the records the given batches created, BULK per transaction; how many."""
-    removed = 0
-    while True:
-        with transaction.atomic():
-            ids = list(EmploymentRecord.all_objects.filter(batch_id__in=batch_ids)
-                       .values_list("pk", flat=True)[:BULK])
-            if not ids:
-                return removed
-            EmploymentRecord.all_objects.filter(pk__in=ids).delete()
-            removed += len(ids)
-        _let_others_write()
+    def chunk() -> int:
+        ids = list(EmploymentRecord.all_objects.filter(batch_id__in=batch_ids).values_list("pk", flat=True)[:BULK])
+        EmploymentRecord.all_objects.filter(pk__in=ids).delete()
+        return len(ids)
+
+    return staging.remove_in_chunks(chunk)
 
 
 def _remove_abandoned_records(actor, *, keep: ImportBatch) -> None:

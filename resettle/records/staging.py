@@ -9,20 +9,58 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from resettle.audit.services import record_event
-from resettle.records.models import ImportBatch
+from resettle.records.models import ImportBatch, RecordSource
+from resettle.tabular import Problem, Table, TableError
 
 log = logging.getLogger(__name__)
 
+# Between two transactions on SQLite an import pauses a little longer than the longest sleep of
+# SQLite's busy handler (100 ms): a page waiting for the lock retries within the pause and gets
+# it, where a writer that took the lock again at once could starve it until its busy timeout.
+SQLITE_PAUSE = 0.12
 
-def let_others_write(pause: float) -> None:
-    """On SQLite, pause a little longer than the longest sleep of its busy handler (100 ms), so
-    a page waiting for the write lock gets it before the import takes it again."""
+
+def let_others_write() -> None:
+    """Between an import's transactions on SQLite, let a page waiting for the write lock have it."""
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        time.sleep(pause)
+        time.sleep(SQLITE_PAUSE)
+
+
+def open_batch(*, kind: str, table: Table, rows: int, actor, source: RecordSource | None = None) -> ImportBatch:
+    """The complete batch of this very file (already imported: the caller changes nothing), or
+    a new pending one. A pending batch of the same file whose writer still beats is an import
+    under way: refused with a message, not raced."""
+    with transaction.atomic():
+        same_file = ImportBatch.objects.filter(kind=kind, source=source, sha256=table.sha256)
+        done = same_file.filter(state=ImportBatch.COMPLETE).first()
+        if done:
+            return done
+        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
+        if running:
+            raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
+                                                          f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "
+                                                          "wait for that import to finish")])
+        return ImportBatch.objects.create(kind=kind, source=source, file_name=table.name, sha256=table.sha256,
+                                          rows=rows, imported_by=actor, state=ImportBatch.PENDING,
+                                          heartbeat=timezone.now(), writer=ImportBatch.this_writer())
+
+
+def remove_in_chunks(remove_chunk: Callable[[], int]) -> int:
+    """Call remove_chunk, one transaction each, until it removes nothing (pausing between on
+    SQLite, as writing does); how many it removed in all. A batch's rows go a chunk at a time
+    for the same reason they were written so: one long delete would hold SQLite's lock."""
+    removed = 0
+    while True:
+        with transaction.atomic():
+            count = remove_chunk()
+        if not count:
+            return removed
+        removed += count
+        let_others_write()
 
 
 def remove_abandoned(*, kind: str, rows: str, remove: Callable[[list[int]], int], action: str, actor,
