@@ -17,7 +17,9 @@ from django.db import connection
 from resettle.applications import imports
 from resettle.applications.imports import import_applications
 from resettle.audit.models import AuditEvent
-from resettle.audit.services import record_event, verify_log
+from resettle.audit.services import verify_log
+
+from importkit import pages_during, view_page
 
 HEADER = "application_id,relationship,full_name,pathway,received_on\n"
 
@@ -27,11 +29,6 @@ def applications_file(tmp_path, n: int):
     path = tmp_path / "a.csv"
     path.write_text(HEADER + rows, encoding="utf-8")
     return path
-
-
-def view_page() -> None:
-    """What a page showing an identity writes."""
-    record_event(actor=None, action="person.identity_viewed", target=("people.person", "x"))
 
 
 def test_a_page_writes_its_audit_event_while_an_import_is_half_way(tmp_path, transactional_db, monkeypatch):
@@ -96,37 +93,7 @@ def test_pages_keep_writing_all_through_an_import(tmp_path, transactional_db, mo
     queued = []
     monkeypatch.setattr(tasks, "enqueue_matching", queued.append)
     path = applications_file(tmp_path, 400)
-    finished = threading.Event()
-    waits: list[float] = []
-    failures: list[Exception] = []
-
-    def run_import():
-        try:
-            import_applications(path=path)
-        except Exception as exc:  # noqa: BLE001
-            failures.append(exc)
-        finally:
-            finished.set()
-            connection.close()
-
-    def pages():
-        try:
-            while not finished.is_set():
-                started = time.monotonic()
-                try:
-                    view_page()
-                except Exception as exc:  # noqa: BLE001  ("database is locked" on SQLite, before)
-                    failures.append(exc)
-                waits.append(time.monotonic() - started)
-                time.sleep(0.05)
-        finally:
-            connection.close()
-
-    importer, viewer = threading.Thread(target=run_import), threading.Thread(target=pages)
-    importer.start()
-    viewer.start()
-    importer.join(300)
-    viewer.join(60)
+    waits, failures = pages_during(lambda: import_applications(path=path))
     assert not failures, failures
     assert len(waits) >= 10, f"only {len(waits)} page views during the import"
     assert max(waits) < 2, f"a page waited {max(waits):.1f} s on the import"

@@ -3,18 +3,17 @@ with "database is locked". It now writes its new records in short transactions, 
 last one completes the batch, and stays all or nothing: a failure removes what it wrote."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection
-from django.utils import timezone
 
 from resettle.audit.models import AuditEvent
-from resettle.audit.services import record_event, verify_log
+from resettle.audit.services import verify_log
 from resettle.records import services
 from resettle.records.models import EmploymentRecord, ImportBatch
 from resettle.records.services import import_records
 from resettle.tabular import TableError
+
+from importkit import pages_during
 
 HEADER = "record_id,full_name,father_name,birth_year,role,unit\n"
 
@@ -103,7 +102,7 @@ def test_pages_keep_writing_all_through_a_records_import(tmp_path, transactional
 
     monkeypatch.setattr(tasks, "enqueue_records_refresh", lambda: None, raising=False)  # the worker's job, not the import's
     path = records_file(tmp_path, 15000)
-    writing, finished = threading.Event(), threading.Event()
+    writing = threading.Event()
     manager = getattr(EmploymentRecord, "all_objects", EmploymentRecord.objects)  # the import's
     real_bulk = manager.bulk_create
 
@@ -112,38 +111,7 @@ def test_pages_keep_writing_all_through_a_records_import(tmp_path, transactional
         return real_bulk(objs, *args, **kwargs)
 
     monkeypatch.setattr(manager, "bulk_create", bulk_create)
-    waits: list[float] = []
-    failures: list[Exception] = []
-
-    def run_import():
-        try:
-            import_records(path=path, source_name="nzdf-prt-bamyan")
-        except Exception as exc:  # noqa: BLE001
-            failures.append(exc)
-        finally:
-            writing.set()
-            finished.set()
-            connection.close()
-
-    def pages():
-        writing.wait(300)
-        try:
-            while not finished.is_set():
-                started = time.monotonic()
-                try:
-                    record_event(actor=None, action="person.identity_viewed", target=("people.person", "x"))
-                except Exception as exc:  # noqa: BLE001
-                    failures.append(exc)
-                waits.append(time.monotonic() - started)
-                time.sleep(0.05)
-        finally:
-            connection.close()
-
-    importer, viewer = threading.Thread(target=run_import), threading.Thread(target=pages)
-    importer.start()
-    viewer.start()
-    importer.join(600)
-    viewer.join(60)
+    waits, failures = pages_during(lambda: import_records(path=path, source_name="nzdf-prt-bamyan"), start=writing)
     assert not failures, failures
     assert EmploymentRecord.objects.count() == 15000
     assert len(waits) >= 5, f"only {len(waits)} page views during the import"
