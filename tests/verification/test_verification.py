@@ -365,3 +365,22 @@ def test_duplicates_are_found_before_the_transaction_that_replaces_the_links(tra
     assert inside == [False]
     assert links == DuplicateLink.objects.count() == 2  # the two spellings of one man, both ways
     assert AuditEvent.objects.filter(action="verification.duplicates_computed").latest("seq").details["links"] == 2
+
+
+def test_a_grouping_task_queued_before_an_upgrade_runs_the_refresh_that_replaced_it(db, tmp_path):
+    """The worker finds a queued task by its module path: a `group_records` row left by an older
+    version must still run, and group the records, once the code has moved on."""
+    from django.utils.module_loading import import_string
+
+    path = tmp_path / "hr.csv"
+    path.write_text(HR.splitlines()[0] + "\n"
+                    + "P-1,MOHD HUSAINI S/O GHOLAM,,1361,terp,PRT Bamyan,Bamiyan,2009-03-01,2010-09-30\n"
+                    + "P-2,\"Husaini, Muhammad\",Ghulam,1982,Interpreter,CRIB 7,Bamyan,2011-01-10,2012-04-01\n",
+                    encoding="utf-8")
+    import_records(path=path, source_name="nzdf-prt-bamyan")
+    EmploymentRecord.objects.update(person_group="")
+    old_task = import_string("resettle.verification.tasks.group_records")
+    _, people = old_task.call()
+    assert people == 1
+    groups = set(EmploymentRecord.objects.values_list("person_group", flat=True))
+    assert len(groups) == 1 and "" not in groups
