@@ -10,13 +10,21 @@ from resettle.applications.models import Application
 
 @task()
 def match_applications(application_ids: list[str] | None = None) -> int:
-    from resettle.verification.services import candidates_refresh_all, duplicates_refresh
+    """Candidates for the given applications (all without ids), then duplicates queued once."""
+    from resettle.verification.services import candidates_refresh_all
 
     applications = (Application.objects.filter(pk__in=application_ids) if application_ids is not None
                     else Application.objects.all())
     count = candidates_refresh_all(applications=applications)
-    duplicates_refresh()
+    _enqueue_once(find_duplicates)
     return count
+
+
+@task()
+def find_duplicates() -> int:
+    from resettle.verification.services import duplicates_refresh
+
+    return duplicates_refresh()
 
 
 def enqueue_matching(application_ids: list[str] | None = None) -> None:
@@ -36,14 +44,17 @@ def enqueue_records_refresh() -> None:
     """After a records import commits: the index, candidates, duplicates and the grouping into
     people from one decryption of the records. One waiting refresh is enough (it reads every
     record when it runs), so several imports in a row queue it once."""
+    transaction.on_commit(lambda: _enqueue_once(refresh_after_records_import))
 
-    def enqueue():
-        from django_tasks_db.models import DBTaskResult
 
-        if not DBTaskResult.objects.ready().filter(task_path=refresh_after_records_import.module_path).exists():
-            refresh_after_records_import.enqueue()
+def _enqueue_once(job) -> None:
+    """Queue a job that reads every row when it runs, unless one is already waiting to start:
+    a second would find nothing the first will not. Duplicates are found over every application
+    (minutes at 20,000), so 200 portal submissions a minute queue one search at a time, not 200."""
+    from django_tasks_db.models import DBTaskResult
 
-    transaction.on_commit(enqueue)
+    if not DBTaskResult.objects.ready().filter(task_path=job.module_path).exists():
+        job.enqueue()
 
 
 @task()
