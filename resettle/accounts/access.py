@@ -11,23 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from resettle.accounts import roles
-from resettle.accounts.permissions import can, require, roles_of
+from resettle.accounts.permissions import access_state, can, require, roles_of
 
 
 def _team_ids(user) -> list[int]:
-    # Asked several times a page (each scope check): read once per user object, i.e. per
-    # request, as roles_of does for the roles.
-    cached = getattr(user, "_resettle_team_ids", None)
-    if cached is not None:
-        return cached
-    profile = getattr(user, "staff_profile", None)
-    try:
-        found = list(profile.teams.values_list("id", flat=True)) if profile else []
-    except Exception:  # a user without a staff profile belongs to no team
-        return []
-    if getattr(user, "pk", None) is not None:
-        user._resettle_team_ids = found
-    return found
+    # Asked several times a page (each scope check): read with the roles, once per user object,
+    # i.e. per request. A user without a staff profile belongs to no team.
+    return access_state(user).team_ids
 
 
 def visible_stages(user) -> frozenset[str] | None:
