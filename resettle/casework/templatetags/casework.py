@@ -32,7 +32,7 @@ def casework_panel(context, case):
     may_edit = can(user, roles.CASE_EDIT)
     may_work = any(can(user, c) for c in (roles.CASE_EDIT, roles.DECIDE, roles.VERIFY))
     # links and flagged duplicates are shown only to those who work on the case (and edit it)
-    links = list(application.links.select_related("other")) if may_work else []
+    links = list(application.links.select_related("other")) if may_work and "links" in rows.present else []
     return {
         "case": case, "application": application, "user": user, "csrf_token": context.get("csrf_token"),
         "actions": selectors.available_actions(user, application),
@@ -47,8 +47,9 @@ def casework_panel(context, case):
         "members": members,
         "links": links,
         "duplicates": _flagged_duplicates(user, application, linked={link.other_id for link in links})
-        if may_edit and may_work else [],
-        "assigned": list(application.assigned_to.values_list("username", flat=True)),
+        if may_edit and may_work and "duplicates" in rows.present else [],
+        "assigned": list(application.assigned_to.values_list("username", flat=True))
+        if "assigned" in rows.present else [],
         "fact_form": forms.FactForm(fields=assessable_fields(), members=members) if can(user, roles.DECIDE) else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
         "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
