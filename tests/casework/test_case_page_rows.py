@@ -83,3 +83,25 @@ def test_the_page_shows_every_kind_the_case_has_in_the_same_number_of_queries(st
     assert _queries(client, case) == one_each
     # a case without them skips their reads (seven kinds, and the scope check of flagged duplicates)
     assert empty + 6 <= one_each <= empty + 9, (empty, one_each)
+
+
+def test_the_fact_form_offers_each_case_its_own_members_around_the_kept_fields(staff, cases):
+    import re
+
+    _, client = staff[roles.DECISION_MAKER]
+    from web.staffkit import at_a_stage_for
+
+    seen = []
+    for case in (cases["a"], new_case(cases["a"].team)):
+        at_a_stage_for(roles.DECISION_MAKER, case)
+        html = _page(client, case)
+        form = html[html.index('/facts/"'):]
+        form = form[:form.index("</form>")]
+        members = [str(m.pk) for m in case.members.all()]
+        offered = re.findall(r'<option value="([0-9a-f-]{36})">', form)
+        assert sorted(offered) == sorted(members), (offered, members)
+        # the form's own fields, in its order, around the member choice
+        names = re.findall(r'name="(\w+)"', form)
+        assert [n for n in names if n in ("field", "value", "member", "reason")] == ["field", "value", "member", "reason"]
+        seen.append(offered)
+    assert not set(seen[0]) & set(seen[1])
