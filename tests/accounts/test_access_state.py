@@ -116,3 +116,23 @@ def test_a_deleted_device_asks_for_the_second_factor_on_the_next_request(user_fa
     response = client.get("/cases/")
     assert response.status_code == 302 and PRINCIPAL_A not in response.content.decode()
     assert client.get(f"/cases/{cases['a'].pk}/").status_code == 302
+
+
+def test_an_expired_session_is_signed_out_on_the_next_request(user_factory, cases):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from resettle.accounts.sessions import SessionStore
+
+    user = user_factory(roles.INTAKE_OFFICER, teams=["team-a"])
+    client = verified_client(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert SessionStore(key).load().get("_auth_user_id") == str(user.pk)
+    assert client.get("/cases/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    store = SessionStore(key)
+    assert store.load() == {} and store.session_key is None
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
