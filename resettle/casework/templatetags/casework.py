@@ -20,9 +20,10 @@ def casework_panel(context, case):
     from resettle.policies.reports import case_evaluations, current_of
     from resettle.policies.services import assessable_fields
 
-    # Each row set is read once and shared by the parts of the page that show it.
-    evaluation = current_of(case_evaluations(application))
-    criteria = selectors.criteria_choices(application, evaluation)
+    # Each row set is read once and shared by the parts of the page that show it. The current
+    # evaluation is for proposing a decision: a role that does not decide does not read it here.
+    may_decide = can(user, roles.DECIDE)
+    evaluation = current_of(case_evaluations(application)) if may_decide else None
     rows = _rows(application)
     decisions = rows.decisions
     pending = [d for d in decisions if d.state == DecisionState.PROPOSED]
@@ -36,10 +37,11 @@ def casework_panel(context, case):
     return {
         "case": case, "application": application, "user": user, "csrf_token": context.get("csrf_token"),
         "actions": selectors.available_actions(user, application),
-        "may_decide": can(user, roles.DECIDE), "may_approve": can(user, roles.APPROVE),
+        "may_decide": may_decide, "may_approve": can(user, roles.APPROVE),
         "may_edit": may_edit, "may_identity": can(user, roles.PERSON_IDENTITY), "may_work": may_work,
         "decisions": decisions, "pending": pending,
-        "propose_form": forms.ProposeForm(criteria_choices=criteria), "evaluation": evaluation,
+        "propose_form": forms.ProposeForm(criteria_choices=selectors.criteria_choices(application, evaluation))
+        if may_decide else None, "evaluation": evaluation,
         "undecided_members": [m for m in members_added if m.pk not in decided_members],
         "requests": rows.requests, "changes": rows.changes, "reported": ChangeStatus.REPORTED,
         "documents": rows.documents,
@@ -50,7 +52,7 @@ def casework_panel(context, case):
         if may_edit and may_work and "duplicates" in rows.present else [],
         "assigned": list(application.assigned_to.values_list("username", flat=True))
         if "assigned" in rows.present else [],
-        "fact_form": _fact_form_parts(assessable_fields()) if can(user, roles.DECIDE) else None,
+        "fact_form": _fact_form_parts(assessable_fields()) if may_decide else None,
         "request_form": forms.RequestForm(), "change_form": forms.ChangeReportForm(), "note_form": forms.NoteForm(),
         "document_form": forms.DocumentForm(), "assign_form": forms.AssignForm(), "link_form": forms.LinkForm(),
         "letter_languages": forms.LetterForm.base_fields["language"].choices,
