@@ -106,28 +106,14 @@ def _blocking_keys(p: Prepared, query: bool = False) -> set[str]:
     tie (measured on our generator at 200,000 x 20,000: a quarter of the true records sharing
     no key with the applicant). These keys are narrow, so three years of them stay cheap;
     the index side keeps one year, so the index does not grow."""
-    keys: set[str] = set()
     name, father = p.name, p.father
     years = range(p.years[0], p.years[1] + 1) if p.years else ()
     near_years = range(p.years[0] - 1, p.years[1] + 2) if p.years and query else years
+    keys: set[str] = set()
     if name:
-        keys.add("s:" + "_".join(name.bag))
-        # The whole name's skeleton: a Dari-script name and its Latin form, where the parts
-        # the variant table does not know meet only by skeleton and no other key survives.
-        keys.add("sk:" + "_".join(name.skel))
-        # The name run together (as written, and sorted): a word break in the wrong place.
-        keys.add("r:" + name.run)
-        keys.add("r:" + name.sorted_run)
-        keys.update(_slip_keys(name))
-        for y in years:
-            keys.update(f"{k}:{y}" for k in _skeleton_slip_keys(name))
-        for t in name.distinctive:
-            sk = skeleton(t)
-            keys.add("t:" + t)
-            keys.add("k:" + sk)
-            for y in years:
-                keys.add(f"y:{t}:{y}")
-                keys.add(f"ky:{sk}:{y}")
+        keys.update(_name_keys(name))
+        if p.years:
+            keys.update(_name_year_keys(name, p.years))
         if father:
             for t in name.distinctive:
                 for f in father.distinctive:
@@ -151,6 +137,52 @@ def _blocking_keys(p: Prepared, query: bool = False) -> set[str]:
         # A grandfather's name is shared by whole families and clans: evidence, not a key.
         if k != F.GRANDFATHER:
             keys.add(f"x:{k}:{v}")
+    return keys
+
+
+# Keys that depend on the name alone, or on the name and the birth years, by the name's serial:
+# most records share their name with others (measured: 200,000 records, 43,000 names), and
+# the slip keys of a name are dozens of strings. Bounded like the comparison cache.
+_NAME_KEYS: dict[int, frozenset[str]] = {}
+_NAME_YEAR_KEYS: dict[tuple[int, int, int], frozenset[str]] = {}
+_KEY_CACHE_MAX = 500_000
+
+
+def _name_keys(name: F.NameFeat) -> frozenset[str]:
+    keys = _NAME_KEYS.get(name.serial)
+    if keys is None:
+        out = {
+            "s:" + "_".join(name.bag),
+            # The whole name's skeleton: a Dari-script name and its Latin form, where the parts
+            # the variant table does not know meet only by skeleton and no other key survives.
+            "sk:" + "_".join(name.skel),
+            # The name run together (as written, and sorted): a word break in the wrong place.
+            "r:" + name.run,
+            "r:" + name.sorted_run,
+        }
+        out.update(_slip_keys(name))
+        for t in name.distinctive:
+            out.add("t:" + t)
+            out.add("k:" + skeleton(t))
+        if len(_NAME_KEYS) >= _KEY_CACHE_MAX:
+            _NAME_KEYS.clear()
+        keys = _NAME_KEYS[name.serial] = frozenset(out)
+    return keys
+
+
+def _name_year_keys(name: F.NameFeat, years: tuple[int, int]) -> frozenset[str]:
+    cache_key = (name.serial, years[0], years[1])
+    keys = _NAME_YEAR_KEYS.get(cache_key)
+    if keys is None:
+        out = set()
+        for y in range(years[0], years[1] + 1):
+            out.update(f"{k}:{y}" for k in _skeleton_slip_keys(name))
+            for t in name.distinctive:
+                out.add(f"y:{t}:{y}")
+                out.add(f"ky:{skeleton(t)}:{y}")
+        if len(_NAME_YEAR_KEYS) >= _KEY_CACHE_MAX:
+            _NAME_YEAR_KEYS.clear()
+        keys = _NAME_YEAR_KEYS[cache_key] = frozenset(out)
     return keys
 
 
@@ -331,6 +363,7 @@ class Index:
         self._max_after_birth = rest
         # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
         self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
+        self._fuzzy_max_father = max(max(self._weights[1][F.TYPO + 1 :]), 0.0)
         # How much rarer a contained, skeleton or typo agreement than an exact one is among
         # different people, per name field and level (Splink's term-frequency adjustment of a
         # non-exact level is relative to the exact level's u).
@@ -494,6 +527,37 @@ class Index:
         self._period_hi = np.fromiter((F.OPEN_END if p.period is None else p.period[1] for p in self.items),
                                       dtype=np.int64, count=n)
         self._capped: dict[str, np.ndarray] = {}
+        # The same per record for the vectorised first pass of scoring (_reachable): every
+        # field after the names, and each name's identity (serial) for its weight per distinct
+        # name. Categories as numbers, -1 for missing.
+        self._has_period = np.fromiter((p.period is not None for p in self.items), dtype=bool, count=n)
+        self._exact_day = np.fromiter((p.exact_day for p in self.items), dtype=bool, count=n)
+        self._day = np.fromiter((p.birth.to_gregorian().toordinal() if p.exact_day else 0 for p in self.items),
+                                dtype=np.int64, count=n)
+        calendars: dict[str, int] = {}
+        self._calendars = calendars
+        self._calendar = np.fromiter((-1 if p.birth is None else calendars.setdefault(p.birth.calendar, len(calendars))
+                                      for p in self.items), dtype=np.int32, count=n)
+        self._birth_year = np.fromiter((0 if p.birth is None else p.birth.year for p in self.items),
+                                       dtype=np.int64, count=n)
+        self._approx = np.fromiter((p.birth is not None and p.birth.approximate for p in self.items),
+                                   dtype=bool, count=n)
+        self._category_ids: list[dict[str, int]] = []
+        self._categories: list[np.ndarray] = []
+        for field in ("unit", "role", "location"):
+            ids: dict[str, int] = {}
+            self._category_ids.append(ids)
+            self._categories.append(np.fromiter(
+                (ids.setdefault(v, len(ids)) if (v := getattr(p, field)) else -1 for p in self.items),
+                dtype=np.int32, count=n))
+        self._names_by_serial: dict[int, F.NameFeat] = {}
+        self._fathers_by_serial: dict[int, F.NameFeat] = {}
+        self._name_serial = np.fromiter(
+            (-1 if p.name is None else self._names_by_serial.setdefault(p.name.serial, p.name).serial
+             for p in self.items), dtype=np.int64, count=n)
+        self._father_serial = np.fromiter(
+            (-1 if p.father is None else self._fathers_by_serial.setdefault(p.father.serial, p.father).serial
+             for p in self.items), dtype=np.int64, count=n)
 
     def _narrowed(self, a: Prepared, key: str, post: list[int]) -> np.ndarray:
         """The records of a key too common to compare on its own that no narrower key of the
@@ -638,6 +702,123 @@ class Index:
             return None
         levels, ws, wrest = rest or self._rest(a, b)
         return total + wrest, [ln, lf] + levels, [wn, wf] + ws
+
+    def _reachable(self, a: Prepared, block: set[int], floor: float) -> list[int]:
+        """The records of block whose score may reach floor, for _score to weigh one by one.
+
+        An applicant's block holds hundreds of records and few reach the floor; _score, in
+        Python, cost about 25 us each (most of linking's time at 200,000 records). Here every
+        field after the names is compared for the whole block at once (the same levels and
+        weights as _rest, added in the same order), and the names once per distinct name
+        (serial) rather than once per record, taking the most a name could weigh where _score
+        would not compare it either. The result is an upper bound of each record's score, so
+        a record dropped here is one _score would drop too: the output is unchanged."""
+        if len(block) < 16:
+            return list(block)
+        cand = np.fromiter(block, dtype=np.int64, count=len(block))
+        # Everything but the name first: the father's name once per distinct name, uncapped
+        # (FAMILY_FATHER_CAP only lowers it), and the fields after the names.
+        other = self._prior + self._rest_many(a, cand)
+        wf = None
+        x = a.father
+        if x is not None:
+            serials, inverse = np.unique(self._father_serial[cand], return_inverse=True)
+            wf = np.zeros(len(serials))
+            for k, ser in enumerate(serials.tolist()):
+                if ser < 0:
+                    continue
+                y = self._fathers_by_serial[ser]
+                lf = _NAME_CACHE.get((x.serial, ser))
+                if lf is None and F.at_best_fuzzy(x, y) and not F.slip_of_the_pen(x, y):
+                    # At most fuzzy agreement: its most, without the dear fuzzy tests.
+                    wf[k] = self._fuzzy_max_father
+                    continue
+                if lf is None:
+                    lf = F.compare_name(x, y)
+                wf[k] = self._name_weight(1, lf, x, y)
+            wf = wf[inverse]
+        x = a.name
+        if x is None:
+            return cand[other + (0.0 if wf is None else wf) >= floor - 1e-9].tolist()
+        # Then the name, once per distinct name. Where it cannot agree better than a slip of
+        # the pen (a cheap test), a slip weighs at most the applicant's own name's exact
+        # evidence at the typo level (the dearer slip test is only made where that matters).
+        need = floor - 1e-9 - (other if wf is None else other + wf)
+        serials, inverse = np.unique(self._name_serial[cand], return_inverse=True)
+        least = np.full(len(serials), np.inf)
+        np.minimum.at(least, inverse, need)
+        typo_max = max(self._fuzzy_max, math.log2(self._tf_num[0][F.TYPO] / self._tf_u(x, father=False, level=0)))
+        wn = np.zeros(len(serials))
+        family = np.zeros(len(serials), dtype=bool)
+        for k, ser in enumerate(serials.tolist()):
+            if ser < 0:
+                continue
+            y = self._names_by_serial[ser]
+            ln = _NAME_CACHE.get((x.serial, ser))
+            if ln is None and F.at_best_fuzzy(x, y):
+                if typo_max < least[k]:
+                    wn[k] = -np.inf
+                    continue
+                if not F.slip_of_the_pen(x, y):
+                    wn[k] = self._fuzzy_max
+                    continue
+            if ln is None:
+                ln = F.compare_name(x, y)
+            wn[k] = self._name_weight(0, ln, x, y)
+            family[k] = ln >= FAMILY_NAME_LEVEL
+        head = other + wn[inverse]
+        if wf is not None:
+            head = head + np.where(family[inverse] & (wf > FAMILY_FATHER_CAP), FAMILY_FATHER_CAP, wf)
+        return cand[head >= floor - 1e-9].tolist()
+
+    def _rest_many(self, a: Prepared, cand: np.ndarray) -> np.ndarray:
+        """_rest's total for every record of cand at once (an upper bound where extra fields
+        such as a tazkira number are present: those are compared one by one in _score)."""
+        n = len(cand)
+        total = np.zeros(n)
+        # Birth (compare_birth, _birth_weight).
+        if a.years is not None:
+            has = self._has_year[cand]
+            lo, hi = a.years
+            blo, bhi = self._year_lo[cand], self._year_hi[cand]
+            gap = np.maximum(np.maximum(blo - hi, lo - bhi), 0)
+            level = np.where(gap == 0, 2, np.where(gap <= 1, 3, np.where(gap <= 3, 4, 5)))
+            same_year = (blo == bhi) & (blo == lo) if lo == hi else np.zeros(n, dtype=bool)
+            if a.birth is not None and not a.birth.approximate:
+                same_year |= ((self._calendar[cand] == self._calendars.get(a.birth.calendar, -2))
+                              & (self._birth_year[cand] == a.birth.year) & ~self._approx[cand])
+            level = np.where(same_year, 1, level)
+            if a.exact_day:
+                comparable = self._exact_day[cand]
+                level = np.where(comparable & (self._day[cand] == a.birth.to_gregorian().toordinal()), 0, level)
+                w = np.where(comparable, np.array(self._weights[2])[level], np.array(self._birth_noday)[level])
+            else:
+                w = np.array(self._birth_noday)[level]
+            total = np.where(has, w, 0.0)
+        # Unit, role, location (compare_category).
+        for j, (value, ids, values) in enumerate(zip((a.unit, a.role, a.location), self._category_ids,
+                                                     self._categories)):
+            if not value:
+                continue
+            v = values[cand]
+            table = np.array(self._weights[3 + j])
+            total = total + np.where(v == -1, 0.0, np.where(v == ids.get(value, -2), table[0], table[1]))
+        # Period (compare_period).
+        if a.period is not None:
+            a0, a1 = a.period
+            b0, b1 = self._period_lo[cand], self._period_hi[cand]
+            slack = F.PERIOD_SLACK
+            known = (a0 != F.OPEN_START) & (b0 != F.OPEN_START) & (a1 != F.OPEN_END) & (b1 != F.OPEN_END)
+            near0, near1 = np.abs(a0 - b0), np.abs(a1 - b1)
+            inside = known & (((a0 - slack <= b0) & (b1 <= a1 + slack)) | ((b0 - slack <= a0) & (a1 <= b1 + slack)))
+            gap = np.maximum(np.maximum(b0 - a1, a0 - b1), 0)
+            level = np.where(gap == 0, 3, np.where(gap <= 366, 4, 5))
+            level = np.where(inside, np.where((near0 <= slack) | (near1 <= slack), 1, 2), level)
+            level = np.where(known & (near0 <= 2 * slack) & (near1 <= 2 * slack), 0, level)
+            total = total + np.where(self._has_period[cand], np.array(self._weights[6])[level], 0.0)
+        for j in range(len(self.extra_names)):
+            total = total + max(max(self._weights[7 + j]), 0.0)
+        return total
 
     def _rest(self, a: Prepared, b: Prepared):
         """Levels, weights and their sum for every field after the two names."""
@@ -812,7 +993,7 @@ class Index:
         """Scored candidates at or above floor (log2 odds), best first."""
         self._ensure_params()
         out = []
-        for i in self._block(a):
+        for i in self._reachable(a, self._block(a), floor):
             b = self.items[i]
             if exclude_id is not None and b.id == exclude_id:
                 continue

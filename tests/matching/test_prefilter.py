@@ -1,0 +1,66 @@
+"""The vectorised first pass of scoring (Index._reachable) only saves time: every candidate it
+drops is one the record-by-record scoring would drop at the same floor, so what is linked,
+listed and estimated is exactly what it was without it."""
+
+import random
+
+import pytest
+
+from bench.matching.generate import generate
+from resettle.matching import ApplicantIn, Index, RecordIn, dedupe, link
+from resettle.matching import engine
+from resettle.matching.engine import CANDIDATE_FLOOR, _prepare_applicants
+
+
+def _data(seed, identifiers=False):
+    records, applicants, _, _ = generate(3000, 300, seed=seed)
+    rng = random.Random(seed)
+    recs, apps = [], []
+    for r in records:
+        extra = {}
+        if identifiers and rng.random() < 0.5:
+            extra = {"grandfather_name": rng.choice(["Ghulam Haidar", "Abdul Wahid", "غلام حیدر", ""]),
+                     "tazkira_number": rng.choice(["1234-5678", "12345679", "", "9876"])}
+        recs.append(RecordIn(**{k: v for k, v in r.items() if not k.startswith("_")}, **extra))
+    for a in applicants:
+        extra = {}
+        if identifiers and rng.random() < 0.5:
+            extra = {"grandfather_name": rng.choice(["Gholam Haydar", "Abdulwahid", ""]),
+                     "tazkira_number": rng.choice(["12345678", "1234 5678", ""])}
+        apps.append(ApplicantIn(**{k: v for k, v in a.items() if not k.startswith("_")}, **extra))
+    return recs, apps
+
+
+def _without_first_pass(monkeypatch):
+    monkeypatch.setattr(engine.Index, "_reachable", lambda self, a, block, floor: list(block))
+
+
+@pytest.mark.parametrize("identifiers", [False, True])
+def test_first_pass_drops_only_what_scoring_drops(monkeypatch, identifiers):
+    recs, apps = _data(seed=21, identifiers=identifiers)
+    index = Index(recs, lazy_params=True)
+    prepared = _prepare_applicants(apps, None)
+    index.calibrate(prepared)
+    floors = (CANDIDATE_FLOOR, index.model_logodds(0.5), index.model_logodds(0.99), -25.0)
+    with_pass = {f: [index.score_prepared(a, floor=f) for a in prepared] for f in floors}
+    # It did drop candidates (else it would test nothing): far fewer are scored one by one.
+    block_sizes = sum(len(index._block(a)) for a in prepared)
+    kept = sum(len(index._reachable(a, index._block(a), floors[1])) for a in prepared)
+    assert kept < block_sizes / 3
+    _without_first_pass(monkeypatch)
+    for f in floors:
+        assert [index.score_prepared(a, floor=f) for a in prepared] == with_pass[f]
+
+
+def test_link_dedupe_and_calibration_unchanged(monkeypatch):
+    recs, apps = _data(seed=22)
+    matches = link(recs, apps, explain=True)
+    clusters = dedupe(apps).clusters
+    params = Index(recs, lazy_params=True)
+    params.calibrate(_prepare_applicants(apps, None))
+    _without_first_pass(monkeypatch)
+    assert link(recs, apps, explain=True) == matches
+    assert dedupe(apps).clusters == clusters
+    plain = Index(recs, lazy_params=True)
+    plain.calibrate(_prepare_applicants(apps, None))
+    assert plain.params == params.params
