@@ -108,6 +108,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("RESETTLE_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and \
+        os.environ.get("RESETTLE_DB_SERVER_SIDE_BINDING", "1") == "1":
+    # Parameters bound by the server, so psycopg prepares a statement a connection has run twice
+    # (the session, user, device and access reads of every page, a page kind's own queries):
+    # PostgreSQL then skips parsing and planning them. Pays with persistent connections
+    # (RESETTLE_DB_CONN_MAX_AGE); bench/load/pages.py: 6-7% less per request, every page kind.
+    # Set RESETTLE_DB_SERVER_SIDE_BINDING=0 behind a pooler in transaction mode (PgBouncer),
+    # which cannot keep a connection's prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker read while the web server writes; a busy timeout instead of
     # "database is locked" errors under light concurrency.
