@@ -186,6 +186,22 @@ def _name_year_keys(name: F.NameFeat, years: tuple[int, int]) -> frozenset[str]:
     return keys
 
 
+# Whether two names can at best agree fuzzily (neither exact, contained, skeleton nor a slip of
+# the pen), by their serials: the same pairs come up for many applicants (fathers' names above
+# all), and these names are never compared in full (see Index._reachable).
+_FUZZY_ONLY: dict[tuple[int, int], bool] = {}
+
+
+def _fuzzy_only(x: F.NameFeat, y: F.NameFeat) -> bool:
+    key = (x.serial, y.serial)
+    v = _FUZZY_ONLY.get(key)
+    if v is None:
+        if len(_FUZZY_ONLY) >= 2_000_000:
+            _FUZZY_ONLY.clear()
+        v = _FUZZY_ONLY[key] = F.at_best_fuzzy(x, y) and not F.slip_of_the_pen(x, y)
+    return v
+
+
 SLIP_KEY_MIN = 4
 
 
@@ -729,7 +745,7 @@ class Index:
                     continue
                 y = self._fathers_by_serial[ser]
                 lf = _NAME_CACHE.get((x.serial, ser))
-                if lf is None and F.at_best_fuzzy(x, y) and not F.slip_of_the_pen(x, y):
+                if lf is None and _fuzzy_only(x, y):
                     # At most fuzzy agreement: its most, without the dear fuzzy tests.
                     wf[k] = self._fuzzy_max_father
                     continue
@@ -755,13 +771,12 @@ class Index:
                 continue
             y = self._names_by_serial[ser]
             ln = _NAME_CACHE.get((x.serial, ser))
-            if ln is None and F.at_best_fuzzy(x, y):
-                if typo_max < least[k]:
-                    wn[k] = -np.inf
-                    continue
-                if not F.slip_of_the_pen(x, y):
-                    wn[k] = self._fuzzy_max
-                    continue
+            if ln is None and typo_max < least[k] and F.at_best_fuzzy(x, y):
+                wn[k] = -np.inf
+                continue
+            if ln is None and _fuzzy_only(x, y):
+                wn[k] = self._fuzzy_max
+                continue
             if ln is None:
                 ln = F.compare_name(x, y)
             wn[k] = self._name_weight(0, ln, x, y)
@@ -771,12 +786,56 @@ class Index:
             head = head + np.where(family[inverse] & (wf > FAMILY_FATHER_CAP), FAMILY_FATHER_CAP, wf)
         return cand[head >= floor - 1e-9].tolist()
 
+    def _name_upper(self, j: int, x: F.NameFeat | None, cand: np.ndarray) -> np.ndarray:
+        """The most the name (j 0) or father's name (j 1) x can weigh against each record of
+        cand: its weight, or where the two names can at best agree fuzzily (cheap tests), the
+        most a fuzzy agreement weighs. 0 where either is missing."""
+        out = np.zeros(len(cand))
+        if x is None:
+            return out
+        serials, inverse = np.unique((self._name_serial if j == 0 else self._father_serial)[cand], return_inverse=True)
+        by_serial = self._names_by_serial if j == 0 else self._fathers_by_serial
+        fuzzy_max = self._fuzzy_max if j == 0 else self._fuzzy_max_father
+        w = np.zeros(len(serials))
+        for k, ser in enumerate(serials.tolist()):
+            if ser < 0:
+                continue
+            y = by_serial[ser]
+            lv = _NAME_CACHE.get((x.serial, ser))
+            if lv is None and _fuzzy_only(x, y):
+                w[k] = fuzzy_max
+                continue
+            if lv is None:
+                lv = F.compare_name(x, y)
+            w[k] = self._name_weight(j, lv, x, y)
+        return w[inverse]
+
+    def _via_reachable(self, a: Prepared, m: Prepared, siblings: list[int], floor: float) -> list[int]:
+        """The siblings of matched record m whose _via_score may reach floor. _via_score takes
+        for the name, father's name and birth date the better of the applicant's and m's
+        agreement with the sibling, so the better of the two upper bounds bounds it; the
+        fields after the birth date are the applicant's. A sibling dropped here is one
+        _via_score would have left under floor: the output is unchanged."""
+        if len(siblings) < 8:
+            return siblings
+        cand = np.asarray(siblings, dtype=np.int64)
+        zero = np.zeros(len(cand))
+        ub = self._prior + np.maximum(np.maximum(self._name_upper(0, a.name, cand), self._name_upper(0, m.name, cand)),
+                                      zero)
+        ub = ub + np.maximum(np.maximum(self._name_upper(1, a.father, cand), self._name_upper(1, m.father, cand)), zero)
+        ub = ub + np.maximum(np.maximum(self._birth_many(a, cand), self._birth_many(m, cand)), zero)
+        ub = self._after_birth_many(a, cand, ub)
+        return cand[ub >= floor - 1e-9].tolist()
+
     def _rest_many(self, a: Prepared, cand: np.ndarray) -> np.ndarray:
         """_rest's total for every record of cand at once (an upper bound where extra fields
         such as a tazkira number are present: those are compared one by one in _score)."""
+        return self._after_birth_many(a, cand, self._birth_many(a, cand))
+
+    def _birth_many(self, a: Prepared, cand: np.ndarray) -> np.ndarray:
+        """The birth date's weight (compare_birth, _birth_weight) for every record of cand."""
         n = len(cand)
         total = np.zeros(n)
-        # Birth (compare_birth, _birth_weight).
         if a.years is not None:
             has = self._has_year[cand]
             lo, hi = a.years
@@ -795,6 +854,10 @@ class Index:
             else:
                 w = np.array(self._birth_noday)[level]
             total = np.where(has, w, 0.0)
+        return total
+
+    def _after_birth_many(self, a: Prepared, cand: np.ndarray, total: np.ndarray) -> np.ndarray:
+        """total plus the weights of the fields after the birth date, for every record of cand."""
         # Unit, role, location (compare_category).
         for j, (value, ids, values) in enumerate(zip((a.unit, a.role, a.location), self._category_ids,
                                                      self._categories)):
@@ -870,9 +933,8 @@ class Index:
         best: dict[int, tuple[float, int, float, float]] = {}
         for mt, mi, _, _ in matched:
             m = self.items[mi]
-            for c in self._siblings(mi):
-                if c in done:
-                    continue
+            # p >= p_threshold needs _prob(same) >= p_threshold, so same >= threshold_logodds.
+            for c in self._via_reachable(a, m, [c for c in self._siblings(mi) if c not in done], threshold_logodds):
                 same = self._via_score(a, m, self.items[c])
                 if same is None:
                     continue

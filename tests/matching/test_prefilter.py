@@ -33,6 +33,40 @@ def _data(seed, identifiers=False):
 
 def _without_first_pass(monkeypatch):
     monkeypatch.setattr(engine.Index, "_reachable", lambda self, a, block, floor: list(block))
+    monkeypatch.setattr(engine.Index, "_via_reachable", lambda self, a, m, siblings, floor: siblings)
+
+
+def test_first_pass_over_a_matched_records_siblings_drops_only_what_scoring_drops(monkeypatch):
+    recs, apps = _data(seed=23)
+    index = Index(recs, lazy_params=True)
+    prepared = _prepare_applicants(apps, None)
+    index.calibrate(prepared)
+    thresholds = (index.model_logodds(0.5), index.model_logodds(0.1), index.model_logodds(0.9))
+    with_pass = {t: [index.link_one(a, t) for a in prepared] for t in thresholds}
+    assert any(e[4] is not None for t in thresholds for out in with_pass[t] for e in out)  # carried over
+    siblings = kept = 0
+    for a in prepared:
+        for _, mi, _, _ in index.score_prepared(a, floor=thresholds[0]):
+            sib = list(index._siblings(mi))
+            siblings += len(sib)
+            kept += len(index._via_reachable(a, index.items[mi], sib, thresholds[0]))
+    assert kept < siblings / 2
+    # The bound itself, at floors around where carried-over records score: every sibling it
+    # drops scores under the floor.
+    near = 0
+    for a in prepared[:150]:
+        for _, mi, _, _ in index.score_prepared(a, floor=thresholds[1]):
+            m = index.items[mi]
+            sib = list(index._siblings(mi))
+            same = {c: index._via_score(a, m, index.items[c]) for c in sib}
+            for floor in (-6.0, -3.0, -1.0, 0.0, 1.0, 3.0):
+                kept_here = set(index._via_reachable(a, m, sib, floor))
+                near += sum(1 for c in sib if same[c] is not None and floor <= same[c] < floor + 1)
+                assert all(same[c] is None or same[c] < floor for c in sib if c not in kept_here)
+    assert near > 0
+    _without_first_pass(monkeypatch)
+    for t in thresholds:
+        assert [index.link_one(a, t) for a in prepared] == with_pass[t]
 
 
 @pytest.mark.parametrize("identifiers", [False, True])
