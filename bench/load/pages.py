@@ -3,9 +3,11 @@ client, the benchmark's PostgreSQL database and signed-in sessions): millisecond
 for this checkout and, as the peer baseline in the same run, an earlier commit of it.
 
     python -m bench.load.pages --world world.json [--baseline-ref REF] [--rounds 3]
+    python -m bench.load.pages --database-url postgres://.../resettle_pages [--baseline-ref REF]
 
 Run inside the load benchmark's environment (DATABASE_URL, RESETTLE_DATA_DIR...; bench.load.run
-calls it after preparing its world). The two checkouts take turns, `--rounds` times each, so a
+calls it after preparing its world), or give --database-url to prepare a fresh demo world there
+the way bench.load.run does (the database is dropped and made again; data in /tmp/resettle-pages). The two checkouts take turns, `--rounds` times each, so a
 machine whose load changes during the run weighs on both alike; each figure is the median of
 the rounds. The mix of kinds weighted as the load run offers them gives one mean per checkout.
 """
@@ -167,17 +169,26 @@ def report_lines(result: dict) -> list[str]:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--world", required=True, help="the sessions JSON bench.load.setup_world prints")
+    parser.add_argument("--world", help="the sessions JSON bench.load.setup_world prints")
+    parser.add_argument("--database-url", default="", help="prepare a fresh world in this PostgreSQL database")
     parser.add_argument("--baseline-ref", default=BASELINE_REF, help="a git ref; '' for no baseline")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cases", type=int, default=8, help="cases opened per role and round")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    world = json.loads(Path(args.world).read_text())
+    env = None
+    if args.database_url and not args.child:
+        from bench.load.run import prepare
+
+        env, world = prepare(args.database_url, Path("/tmp/resettle-pages"), staff=50)
+    elif args.world:
+        world = json.loads(Path(args.world).read_text())
+    else:
+        parser.error("give --world or --database-url")
     if args.child:
         print(json.dumps(measure(world, args.cases)))
         return
-    result = compare(world, baseline_ref=args.baseline_ref or None, rounds=args.rounds, cases=args.cases)
+    result = compare(world, baseline_ref=args.baseline_ref or None, rounds=args.rounds, cases=args.cases, env=env)
     print("\n".join(report_lines(result)))
 
 

@@ -257,7 +257,8 @@ def write_report(results, args, page_lines=()):
     if page_lines:
         lines += ["", *page_lines]
     lines += ["", "Serving set-up: gunicorn, 3 worker processes x 4 threads, WhiteNoise for static files, "
-                  "keep-alive 75 s, persistent database connections (RESETTLE_DB_CONN_MAX_AGE=60)."]
+                  "keep-alive 75 s, persistent database connections (RESETTLE_DB_CONN_MAX_AGE=60) with "
+                  "server-side parameter binding, psycopg preparing the statements a connection repeats."]
     out = REPO / "docs" / "benchmarks" / "load.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
