@@ -19,7 +19,7 @@ from resettle.accounts.access import scope_cases
 from resettle.accounts.permissions import can, require
 from resettle.applications.aggregates import suppress_small
 from resettle.applications.models import Application, ClaimedEmployment, Member, Relationship
-from resettle.audit.services import record_event
+from resettle.audit.services import deferred_events, record_event
 from resettle.core.fields import digest
 from resettle.names.keys import name_key
 from resettle.people import selectors as people_selectors
@@ -156,12 +156,15 @@ def case_view(user, application: Application, *, reason: str) -> CaseView:
     family = [m for m in members if m.relationship != Relationship.PRINCIPAL]
     shown = ([principal] if principal else []) + (family if can(user, roles.PERSON_FAMILY) else [])
     identity = {}
-    if can(user, roles.PERSON_IDENTITY) and shown:
-        identity = {v.person_id: v for v in people_selectors.identities(
-            user, [m.person for m in shown], reason=reason, target=application)}
     contact = None
-    if can(user, roles.PERSON_CONTACT) and shown:
-        contact = people_selectors.contacts(user, [m.person for m in shown], reason=reason, target=application)
+    # Both views chained in one append: a page waits on the audit log's head once, not twice
+    # (every identity view in the system takes that lock).
+    with deferred_events():
+        if can(user, roles.PERSON_IDENTITY) and shown:
+            identity = {v.person_id: v for v in people_selectors.identities(
+                user, [m.person for m in shown], reason=reason, target=application)}
+        if can(user, roles.PERSON_CONTACT) and shown:
+            contact = people_selectors.contacts(user, [m.person for m in shown], reason=reason, target=application)
 
     def view(member: Member) -> MemberView:
         pid = str(member.person_id)

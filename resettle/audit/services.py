@@ -24,10 +24,10 @@ def _target_parts(target) -> tuple[str, str]:
 _deferred = threading.local()
 
 
-@transaction.atomic
 def record_event(*, actor, action: str, target=None, reason: str = "", details: dict | None = None) -> AuditEvent:
     """Append one event. Call it inside the service's transaction, so the change and its record
-    commit together or not at all. `target` is a model instance or a (type, id) pair."""
+    commit together or not at all. `target` is a model instance or a (type, id) pair. Inside
+    deferred_events() it is only collected (no query at all): the block appends it."""
     target_type, target_id = _target_parts(target)
     fields = dict(
         at=timezone.now(),
@@ -43,7 +43,8 @@ def record_event(*, actor, action: str, target=None, reason: str = "", details: 
     if pending is not None:
         pending.append(fields)
         return AuditEvent(**fields)
-    return _append([fields])[0]
+    with transaction.atomic():
+        return _append([fields])[0]
 
 
 def _append(items: list[dict]) -> list[AuditEvent]:
@@ -65,10 +66,14 @@ def _append(items: list[dict]) -> list[AuditEvent]:
 
 @contextlib.contextmanager
 def deferred_events():
-    """Inside a long transaction (a bulk import), collect its events and chain them all at the
-    end, so the head's row lock is held for the moment of that append instead of for the whole
-    import: on PostgreSQL, pages that audit a view never wait for an import. Use it inside the
-    import's transaction; the events still commit (or vanish) with the import."""
+    """Collect the events of a block and chain them all at its end, in one append: the head's
+    row lock is then held once, for that moment only.
+
+    Inside a long transaction (a bulk import), so the lock is not held for the whole import (on
+    PostgreSQL, pages that audit a view never wait for an import); the events still commit (or
+    vanish) with it. Around a page's reads that each audit a view (identity, contacts), so the
+    page waits on the head once, not once per event; outside a transaction the append is a
+    short transaction of its own, and a block that fails records nothing (it showed nothing)."""
     if getattr(_deferred, "events", None) is not None:
         yield  # already collecting: the outer block appends
         return
@@ -79,7 +84,8 @@ def deferred_events():
     finally:
         _deferred.events = None
     if items:
-        _append(items)
+        with transaction.atomic(savepoint=False):  # nested: part of the caller's transaction
+            _append(items)
 
 
 def verify_log(*, against_checkpoint: bool = False) -> chain.Problem | None:

@@ -65,3 +65,38 @@ def test_head_tracks_the_tip(log):
     head = AuditHead.objects.get()
     last = AuditEvent.objects.order_by("-seq").first()
     assert (head.seq, head.hash) == (last.seq, last.hash)
+
+
+def _head_writes(queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "audit_audithead" in q["sql"])
+
+
+def test_events_of_a_block_are_chained_in_one_append_with_no_query_before(db):
+    """A page that audits two views (identity, contacts) waits on the head once, not twice; the
+    events are collected without a query and chained in order at the block's end."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from resettle.audit.services import deferred_events
+
+    with CaptureQueriesContext(connection) as queries:
+        with deferred_events():
+            record_event(actor=None, action="person.identity_viewed", target=("people.person", "1"))
+            record_event(actor=None, action="person.contact_viewed", target=("people.person", "1"))
+            assert len(queries.captured_queries) == 0
+    assert _head_writes(queries.captured_queries) == 1
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
+        "person.identity_viewed", "person.contact_viewed"]
+    assert verify_log() is None
+
+
+def test_a_block_that_fails_records_nothing_and_leaves_the_chain_whole(db):
+    from resettle.audit.services import deferred_events
+
+    with pytest.raises(RuntimeError):
+        with deferred_events():
+            record_event(actor=None, action="person.identity_viewed", target=("people.person", "1"))
+            raise RuntimeError("the page failed before showing anything")
+    assert not AuditEvent.objects.exists()
+    record_event(actor=None, action="person.identity_viewed", target=("people.person", "1"))
+    assert verify_log() is None

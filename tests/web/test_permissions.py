@@ -83,6 +83,23 @@ def test_viewing_identities_is_audited_with_who_what_and_why(staff, cases):
     assert AuditEvent.objects.filter(action="person.contact_viewed", actor_id=user.pk).count() == 1
 
 
+def test_a_case_page_chains_its_identity_and_contact_views_at_once(staff, cases):
+    """Every identity view in the system takes the audit head's lock: a case page takes it once
+    for both of its events, which follow each other in the chain."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, client = staff[roles.INTAKE_OFFICER]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(detail(cases["a"])).status_code == 200
+    head_writes = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "audit_audithead" in q["sql"]]
+    assert len(head_writes) == 1
+    seqs = sorted(AuditEvent.objects.filter(actor_id=user.pk, action__in=["person.identity_viewed",
+                                                                          "person.contact_viewed"])
+                  .values_list("seq", flat=True))
+    assert len(seqs) == 2 and seqs[1] == seqs[0] + 1
+
+
 def test_a_case_outside_team_and_assignment_is_refused_and_audited(staff, cases):
     for role in (roles.INTAKE_OFFICER, roles.DECISION_MAKER, roles.RELOCATION_COORDINATOR):
         user, client = staff[role]
