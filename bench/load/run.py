@@ -63,10 +63,21 @@ def prepare(database_url: str, data_dir: Path, staff: int) -> tuple[dict, dict]:
     return env, json.loads(out.strip().splitlines()[-1])
 
 
-def start_server(kind: str, env: dict) -> subprocess.Popen:
+def parse_mix(text: str) -> tuple[int, int]:
+    """'3x4' -> (3 worker processes, 4 threads each)."""
+    try:
+        workers, threads = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write worker processes x threads, e.g. 3x4") from None
+    if workers < 1 or threads < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least one process and one thread")
+    return workers, threads
+
+
+def start_server(kind: str, env: dict, mix: tuple[int, int] = (3, 4)) -> subprocess.Popen:
     if kind == "gunicorn":
         args = [str(Path(PY).parent / "gunicorn"), "resettle.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-                "--workers", "3", "--threads", "4", "--timeout", "120", "--keep-alive", "75"]
+                "--workers", str(mix[0]), "--threads", str(mix[1]), "--timeout", "120", "--keep-alive", "75"]
     else:
         args = [PY, "-m", "resettle", "runserver", "--noreload", "--insecure", f"127.0.0.1:{PORT}"]
     proc = subprocess.Popen(args, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -162,8 +173,9 @@ def submit(world, session, rec: Recorder, run_id: str, n: int):
         rec.add(started, None, "import", type(exc).__name__)
 
 
-def run_load(kind, env, world, minutes, per_minute, think) -> dict:
-    proc = start_server(kind, env)
+def run_load(kind, env, world, minutes, per_minute, think, mix: tuple[int, int] = (3, 4)) -> dict:
+    proc = start_server(kind, env, mix)
+    label = f"gunicorn {mix[0]}x{mix[1]}" if kind == "gunicorn" else kind
     rec, stop = Recorder(), threading.Event()
     run_id = uuid.uuid4().hex[:8]
     browsers = [s for s in world["sessions"] if not s["submitter"]]
@@ -177,7 +189,7 @@ def run_load(kind, env, world, minutes, per_minute, think) -> dict:
     interval = 60.0 / per_minute
     start = time.monotonic()
     n = 0
-    with tqdm(total=int(seconds), desc=f"{kind} load", unit="s", mininterval=10) as bar:
+    with tqdm(total=int(seconds), desc=f"{label} load", unit="s", mininterval=10) as bar:
         while (elapsed := time.monotonic() - start) < seconds:
             while n * interval <= elapsed:
                 pool.submit(submit, world, submitter, rec, run_id, n)
@@ -207,7 +219,7 @@ def run_load(kind, env, world, minutes, per_minute, think) -> dict:
             kq = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
             kinds[page] = {"n": len(times), "p50": kq[49] * 1000, "p95": kq[94] * 1000,
                            "mean": statistics.fmean(times) * 1000}
-    return {"server": kind, "minutes": minutes, "requests": len(lat), "rps": len(lat) / seconds,
+    return {"server": label, "mix": mix if kind == "gunicorn" else None, "minutes": minutes, "requests": len(lat), "rps": len(lat) / seconds,
             "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000, "errors": len(rec.errors),
             "error_kinds": sorted({e for e in rec.errors})[:5], "submissions": n,
             "stored_ok": len(rec.submitted), "stored_rows": int(stored[0]), "stored_distinct": int(stored[1]),
@@ -219,7 +231,8 @@ def write_report(results, args, page_lines=()):
     lines = ["## Load (web server under staff browsing and import submissions)", "",
              f"Machine: {describe()}. PostgreSQL 15 over loopback (own cluster), the demo world (420 cases). "
              f"Command: `python -m bench.load.run --minutes {args.minutes} --staff {args.staff} "
-             f"--per-minute {args.per_minute} --baseline-minutes {args.baseline_minutes}`.", "",
+             f"--per-minute {args.per_minute} --baseline-minutes {args.baseline_minutes} "
+             f"--mixes {' '.join(f'{w}x{t}' for w, t in args.mixes)}`.", "",
              f"{args.staff} signed-in staff sessions (intake, verifier, decision maker, relocation coordinator) "
              f"each open a page every {args.think:.1f} s on average (case list, case detail with its audited "
              f"identity view, verification queue, API list and detail); {args.per_minute} application imports a "
@@ -242,9 +255,9 @@ def write_report(results, args, page_lines=()):
             x = r.get("kinds", {}).get(k)
             cells.append(f"{x['p50']:.0f} / {x['p95']:.0f} ({x['n']})" if x else "—")
         lines.append(f"| {r['server']} | " + " | ".join(cells) + " |")
-    if len(results) == 2:
-        a, b = results
-        lines += ["", f"Ratios, gunicorn / development server: p95 {a['p95'] / max(b['p95'], 1e-9):.2f}, "
+    if len(results) >= 2 and results[-1]["mix"] is None:
+        a, b = results[0], results[-1]
+        lines += ["", f"Ratios, {a['server']} / development server: p95 {a['p95'] / max(b['p95'], 1e-9):.2f}, "
                       f"p99 {a['p99'] / max(b['p99'], 1e-9):.2f}, throughput {a['rps'] / max(b['rps'], 1e-9):.2f}."]
     target = results[0]
     met = target["p95"] <= 300 and target["errors"] == 0 and target["audit_ok"] and \
@@ -256,7 +269,8 @@ def write_report(results, args, page_lines=()):
             lines.append(f"Errors seen ({r['server']}): {', '.join(r['error_kinds'])}.")
     if page_lines:
         lines += ["", *page_lines]
-    lines += ["", "Serving set-up: gunicorn, 3 worker processes x 4 threads, WhiteNoise for static files, "
+    w, t = results[0]["mix"]
+    lines += ["", f"Serving set-up (the target row, the first): gunicorn, {w} worker processes x {t} threads, WhiteNoise for static files, "
                   "keep-alive 75 s, persistent database connections (RESETTLE_DB_CONN_MAX_AGE=60) with "
                   "server-side parameter binding, psycopg preparing the statements a connection repeats."]
     out = REPO / "docs" / "benchmarks" / "load.md"
@@ -275,6 +289,9 @@ def main():
     parser.add_argument("--pages-baseline", default=pages.BASELINE_REF,
                         help="git ref whose per-page costs are measured beside this checkout's ('' for none)")
     parser.add_argument("--pages-rounds", type=int, default=3, help="0 skips the per-page costs")
+    parser.add_argument("--mixes", type=parse_mix, nargs="+", default=[(3, 4)],
+                        help="gunicorn worker processes x threads to run in turn, e.g. 3x4 6x2 (the first is the "
+                             "target row and make run's set-up)")
     args = parser.parse_args()
     url = args.database_url
     if not url:
@@ -287,7 +304,7 @@ def main():
     if args.pages_rounds > 0:  # on the quiet machine, before the load
         page_lines = pages.report_lines(pages.compare(world, baseline_ref=args.pages_baseline or None,
                                                       rounds=args.pages_rounds, cases=8, env=env))
-    results = [run_load("gunicorn", env, world, args.minutes, args.per_minute, args.think)]
+    results = [run_load("gunicorn", env, world, args.minutes, args.per_minute, args.think, mix) for mix in args.mixes]
     if args.baseline_minutes > 0:
         results.append(run_load("runserver", env, world, args.baseline_minutes, args.per_minute, args.think))
     write_report(results, args, page_lines)
