@@ -188,27 +188,34 @@ def import_applications(*, path: str | Path, actor=None, encoding: str | None = 
         _remove_abandoned(actor, keep=batch)
         existing = set(Application.objects.filter(external_id__in=list(parsed))
                        .values_list("external_id", flat=True))
-        created_ids = _write(batch, parsed, existing, actor=actor, team=team, progress=progress)
-        with transaction.atomic(), deferred_events():
-            created = len(created_ids)
-            completed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.PENDING).update(
-                state=ImportBatch.COMPLETE, created=created, unchanged=len(existing), heartbeat=timezone.now())
-            if not completed:  # another run took this one for abandoned and removed it
-                raise RuntimeError(f"import batch {batch.pk} was removed by another run while it was written")
-            record_event(actor=actor, action="applications.imported", target=batch,
-                         details={"applications": len(parsed), "created": created, "unchanged": len(existing)})
-            if created_ids:
-                applications_imported.send(sender=Application, application_ids=created_ids)
+        created_ids = _write(batch, parsed, existing, actor=actor, team=team, progress=progress,
+                             complete=lambda ids: _complete(batch, ids, applications=len(parsed),
+                                                            unchanged=len(existing), actor=actor))
     except BaseException as exc:
         _fail(batch, actor, exc)
         raise
-    return ImportResult(table.name, len(table.rows), created, 0, len(existing), batch.pk)
+    return ImportResult(table.name, len(table.rows), len(created_ids), 0, len(existing), batch.pk)
+
+
+def _complete(batch: ImportBatch, created_ids: list, *, applications: int, unchanged: int, actor) -> None:
+    """Mark the batch complete (its cases now reach users), audit and announce the import: in
+    the transaction of the last chunk written."""
+    completed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.PENDING).update(
+        state=ImportBatch.COMPLETE, created=len(created_ids), unchanged=unchanged, heartbeat=timezone.now())
+    if not completed:  # another run took this one for abandoned and removed it
+        raise RuntimeError(f"import batch {batch.pk} was removed by another run while it was written")
+    record_event(actor=actor, action="applications.imported", target=batch,
+                 details={"applications": applications, "created": len(created_ids), "unchanged": unchanged})
+    if created_ids:
+        applications_imported.send(sender=Application, application_ids=created_ids)
 
 
 def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[str], *, actor, team,
-           progress) -> list:
+           progress, complete: Callable[[list], None]) -> list:
     """Create the new applications in chunks, one short transaction each (audit events chained
-    at each chunk's end, so on PostgreSQL pages never wait on the chain's head either)."""
+    at each chunk's end, so on PostgreSQL pages never wait on the chain's head either). The last
+    chunk's transaction also completes the batch (`complete`): a file of one chunk, such as one
+    application, is then one transaction and one append to the audit log."""
     items = list(parsed.items())
     created_ids: list = []
     position = 0
@@ -224,7 +231,9 @@ def _write(batch: ImportBatch, parsed: dict[str, ApplicationIn], existing: set[s
                     wrote = True
                 if count >= CHUNK_APPLICATIONS or time.monotonic() - started >= CHUNK_SECONDS:
                     break
-            if wrote:
+            if position >= len(items):
+                complete(created_ids)
+            elif wrote:
                 ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
         if progress:
             progress(people)

@@ -35,11 +35,12 @@ def open_batch(*, kind: str, table: Table, rows: int, actor, source: RecordSourc
     a new pending one. A pending batch of the same file whose writer still beats is an import
     under way: refused with a message, not raced."""
     with transaction.atomic():
-        same_file = ImportBatch.objects.filter(kind=kind, source=source, sha256=table.sha256)
-        done = same_file.filter(state=ImportBatch.COMPLETE).first()
+        same_file = list(ImportBatch.objects.filter(kind=kind, source=source, sha256=table.sha256,
+                                                    state__in=[ImportBatch.COMPLETE, ImportBatch.PENDING]))
+        done = next((b for b in same_file if b.state == ImportBatch.COMPLETE), None)
         if done:
             return done
-        running = next((b for b in same_file.filter(state=ImportBatch.PENDING) if b.is_being_written()), None)
+        running = next((b for b in same_file if b.state == ImportBatch.PENDING and b.is_being_written()), None)
         if running:
             raise TableError([Problem(table.name, 0, "-", f"this file is being imported now (batch {running.pk}, "
                                                           f"started {running.imported_at:%Y-%m-%d %H:%M} UTC); "

@@ -213,3 +213,21 @@ def test_figures_count_a_pending_batch_s_cases_only_once_it_completes(pending_ca
     assert figures() == ({"received": 1}, {"received": 1}, 1, 1, 1)
     ImportBatch.objects.filter(pk=pending_case["batch"].pk).update(state=ImportBatch.COMPLETE)
     assert figures() == ({"received": 2}, {"received": 2}, 2, 2, 2)
+
+
+def test_a_file_of_one_chunk_is_written_and_completed_in_one_transaction(tmp_path, db):
+    """200 one-application submissions a minute (the load benchmark): each is one transaction and
+    one append to the audit log (the head's lock, which every identity view waits on, taken once),
+    and the batch it completes is still the same as a longer file's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = family_file(tmp_path, 1)
+    with CaptureQueriesContext(connection) as queries:
+        result = import_applications(path=path)
+    head_writes = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "audit_audithead" in q["sql"]]
+    assert len(head_writes) == 1
+    assert result.created == 1 and ImportBatch.objects.get(pk=result.batch_id).state == ImportBatch.COMPLETE
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions[-1] == "applications.imported"
+    assert verify_log() is None
