@@ -141,3 +141,39 @@ def test_father_and_year_keys_look_a_year_either_side_for_an_applicant(monkeypat
     far = RecordIn("T2", "jawad", "abdul wahid", "1981", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
     a_keys = _blocking_keys(a, query=True)
     assert not a_keys & _blocking_keys(Index([far], lazy_params=True).items[0])
+
+
+def test_postings_built_by_group_are_each_records_keys_in_record_order():
+    """Index builds its postings per group of records sharing a name (and years, father's
+    name, extra fields); the result must be what posting every record's own keys gives."""
+    from bench.matching.generate import generate
+
+    records, _, _, _ = generate(3000, 10, seed=31)
+    rng = random.Random(31)
+    recs = []
+    for r in records:
+        extra = {}
+        if rng.random() < 0.3:
+            extra = {"grandfather_name": rng.choice(["Ghulam Haidar", "غلام حیدر", ""]),
+                     "tazkira_number": rng.choice(["1234-5678", "9876", ""])}
+        recs.append(RecordIn(**{k: v for k, v in r.items() if not k.startswith("_")}, **extra))
+    index = Index(recs, lazy_params=True)
+    expected: dict[str, list[int]] = {}
+    for i, p in enumerate(index.items):
+        for k in _blocking_keys(p):
+            expected.setdefault(k, []).append(i)
+    assert any(k.startswith("x:") for k in expected) and any(k.startswith("fy:") for k in expected)
+    assert {k: list(v) for k, v in index.postings.items()} == expected
+
+
+def test_name_frequencies_counted_per_distinct_name_are_per_record_shares():
+    names = [name_feat(t) for t in ["Ahmad Karimi", "AHMAD  KARIMI", "Karimi, Ahmad", "Ahmad", "احمد کریمی",
+                                    "Mohammad Ahmad", None, "Ahmad Karimi"]]
+    tokens, bags, n = engine._token_freq(names)
+    present = [nf for nf in names if nf is not None]
+    assert n == len(present) == 7
+    for t in {t for nf in present for t in nf.bag}:
+        assert tokens[t] == sum(t in nf.bag for nf in present) / n
+    for nf in present:
+        assert bags[nf.bag] == sum(o.bag == nf.bag for o in present) / n
+        assert bags[("#skel",) + nf.skel] == sum(o.skel == nf.skel for o in present) / n
