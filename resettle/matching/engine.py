@@ -813,24 +813,7 @@ class Index:
         # Everything but the name first: the father's name once per distinct name, uncapped
         # (FAMILY_FATHER_CAP only lowers it), and the fields after the names.
         other = self._prior + self._rest_many(a, cand)
-        wf = None
-        x = a.father
-        if x is not None:
-            serials, inverse = np.unique(self._father_serial[cand], return_inverse=True)
-            wf = np.zeros(len(serials))
-            for k, ser in enumerate(serials.tolist()):
-                if ser < 0:
-                    continue
-                y = self._fathers_by_serial[ser]
-                lf = _NAME_CACHE.get((x.serial, ser))
-                if lf is None and _fuzzy_only(x, y):
-                    # At most fuzzy agreement: its most, without the dear fuzzy tests.
-                    wf[k] = self._fuzzy_max_father
-                    continue
-                if lf is None:
-                    lf = F.compare_name(x, y)
-                wf[k] = self._name_weight(1, lf, x, y)
-            wf = wf[inverse]
+        wf = None if a.father is None else self._name_upper(1, a.father, cand)
         x = a.name
         if x is None:
             return cand[other + (0.0 if wf is None else wf) >= floor - 1e-9].tolist()
