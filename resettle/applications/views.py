@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 
 from resettle.accounts import roles
 from resettle.accounts.models import Team
@@ -16,6 +13,7 @@ from resettle.applications.forms import ApplicationImportForm, CaseFilterForm, N
 from resettle.applications.models import Status
 from resettle.applications.imports import import_applications
 from resettle.core.uploads import run_import
+from resettle.core.views import row_link
 
 
 def case_list(request):
@@ -27,9 +25,7 @@ def case_list(request):
     name = name_form.cleaned_data["name"] if request.method == "POST" and name_form.is_valid() else ""
     cases = selectors.search_applications(request.user, name=name, **filters).select_related("team")
     page = Paginator(cases, 50).get_page(None if name else request.GET.get("page"))
-    # each row's link, from one reverse() instead of one a row
-    probe = str(uuid.UUID(int=0))
-    link_prefix, link_suffix = reverse("applications:detail", args=[probe]).split(probe)
+    link_prefix, link_suffix = row_link("applications:detail")
     return render(request, "applications/list.html", {
         "form": form, "page": page, "name_searched": bool(name),
         "link_prefix": link_prefix, "link_suffix": link_suffix,

@@ -1,11 +1,8 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp.decorators import otp_required
 
@@ -13,6 +10,7 @@ from resettle.accounts.permissions import require
 from resettle.accounts.roles import VERIFY
 from resettle.applications.models import Application
 from resettle.applications.selectors import get_application
+from resettle.core.views import row_link
 from resettle.records.models import EmploymentRecord
 from resettle.verification import selectors, services
 from resettle.verification.forms import DecisionForm
@@ -24,9 +22,7 @@ def queue(request):
     show_all = request.GET.get("all") == "1"
     applications = selectors.verifier_queue(user=request.user, include_done=show_all)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    # each row's link from one reverse() instead of one a row (as the case list does)
-    probe = str(uuid.UUID(int=0))
-    link_prefix, link_suffix = reverse("verification:case", args=[probe]).split(probe)
+    link_prefix, link_suffix = row_link("verification:case")
     return render(request, "verification/queue.html", {"page": page, "all": show_all,
                                                        "link_prefix": link_prefix, "link_suffix": link_suffix})
 

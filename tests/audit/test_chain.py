@@ -67,7 +67,8 @@ def test_head_tracks_the_tip(log):
     assert (head.seq, head.hash) == (last.seq, last.hash)
 
 
-def _head_writes(queries) -> int:
+def head_writes(queries) -> int:
+    """How many times captured queries moved the audit log's head (each append takes its lock)."""
     return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "audit_audithead" in q["sql"])
 
 
@@ -84,7 +85,7 @@ def test_events_of_a_block_are_chained_in_one_append_with_no_query_before(db):
             record_event(actor=None, action="person.identity_viewed", target=("people.person", "1"))
             record_event(actor=None, action="person.contact_viewed", target=("people.person", "1"))
             assert len(queries.captured_queries) == 0
-    assert _head_writes(queries.captured_queries) == 1
+    assert head_writes(queries.captured_queries) == 1
     assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
         "person.identity_viewed", "person.contact_viewed"]
     assert verify_log() is None
