@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = REPO / "docs" / "benchmarks"
-ORDER = ["imports", "matching", "verification", "policies", "security", "demo"]
+ORDER = ["imports", "matching", "matching-reliability", "verification", "policies", "security", "demo"]
 COMMANDS = {
     "imports": [sys.executable, "-m", "bench.imports.run", "--postgres"],
     "matching": [sys.executable, "-m", "bench.matching.run"],
