@@ -17,6 +17,7 @@ ORDER = ["imports", "matching", "matching-reliability", "verification", "policie
 COMMANDS = {
     "imports": [sys.executable, "-m", "bench.imports.run", "--postgres"],
     "matching": [sys.executable, "-m", "bench.matching.run"],
+    "matching-reliability": [sys.executable, "-m", "bench.matching.reliability"],
     "verification": [sys.executable, "-m", "bench.verification.run"],
     "policies": [sys.executable, "-m", "bench.policies.run"],
     "security": [sys.executable, "-m", "bench.security.run", "--scale", "10"],
