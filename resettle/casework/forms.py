@@ -94,7 +94,8 @@ class LinkForm(forms.Form):
 class FactForm(forms.Form):
     field = forms.ChoiceField(choices=())
     value = forms.ChoiceField(choices=[("true", "Yes"), ("false", "No")])
-    member = forms.ChoiceField(choices=(), required=False, help_text="For a fact about one family member.")
+    member = forms.ChoiceField(choices=(), required=False, label="Member",
+                               help_text="For a fact about one family member.")
     reason = forms.CharField(max_length=2000, help_text="The evidence this rests on.")
 
     def __init__(self, *args, fields=None, members=(), **kwargs):

@@ -88,6 +88,8 @@ def test_the_page_shows_every_kind_the_case_has_in_the_same_number_of_queries(st
 def test_the_fact_form_offers_each_case_its_own_members_around_the_kept_fields(staff, cases):
     import re
 
+    from resettle.casework.forms import FactForm
+
     _, client = staff[roles.DECISION_MAKER]
     from web.staffkit import at_a_stage_for
 
@@ -103,5 +105,9 @@ def test_the_fact_form_offers_each_case_its_own_members_around_the_kept_fields(s
         # the form's own fields, in its order, around the member choice
         names = re.findall(r'name="(\w+)"', form)
         assert [n for n in names if n in ("field", "value", "member", "reason")] == ["field", "value", "member", "reason"]
+        # the member choice's label and help text are the form field's own
+        member = FactForm.base_fields["member"]
+        assert f'<label for="id_member">{member.label}:</label>' in form
+        assert f'id="id_member_helptext">{member.help_text}</span>' in form
         seen.append(offered)
     assert not set(seen[0]) & set(seen[1])

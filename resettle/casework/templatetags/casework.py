@@ -62,14 +62,15 @@ def casework_panel(context, case):
 def _fact_form_parts(fields) -> tuple:
     """The fact form around its member choice: the fields before and after it are the same HTML
     on every case (so form_as_p keeps it), while the member choice, different on each case, is
-    written by the template. Rendered whole, the form cost a decision maker's case page about
-    5 ms of widget templates on every case. The view validates with the whole FactForm."""
+    written by the template from the form's own member field (its label and help text, the third
+    part). Rendered whole, the form cost a decision maker's case page about 5 ms of widget
+    templates on every case. The view validates with the whole FactForm."""
     before, after = forms.FactForm(fields=fields), forms.FactForm(fields=fields)
     for name in ("member", "reason"):
         del before.fields[name]
     for name in ("field", "value", "member"):
         del after.fields[name]
-    return before, after
+    return before, after, forms.FactForm.base_fields["member"]
 
 
 def _flagged_duplicates(user, application, *, linked: set):
