@@ -146,7 +146,7 @@ def match_files(
     apps = read_applicants(applicants)
     clock.lap("read")
     try:
-        index = Index(recs, progress=_tqdm("index records", quiet), lazy_params=True)
+        index = Index(recs, progress=_tqdm("index records", quiet), lazy_params=True, workers=workers)
     except FieldError as exc:
         raise recs.error(exc) from None
     clock.lap("index")

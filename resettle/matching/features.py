@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Iterable
 
 import jdatetime
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -302,6 +303,55 @@ def prepare_record(r: RecordIn) -> Prepared:
         extra=_extra(r.extra, _identifiers(r.grandfather_name, r.tazkira_number)),
         exact_day=_exact_day(birth),
     )
+
+
+def export_prepared(items, part: int = 0, parts: int = 1) -> tuple[list[tuple], dict[int, tuple]]:
+    """Prepared items as plain tuples for another process (see adopt_prepared), each distinct
+    name once, by a number unique among the parts (part of parts) sent back: its fields but
+    the serial, which only means something in the process that gave it."""
+    names: dict[int, tuple] = {}
+    seen: dict[int, int] = {}
+    keep = []  # id() stays unique only while the objects live
+
+    def ref(nf):
+        if nf is None:
+            return -1
+        j = seen.get(id(nf))
+        if j is None:
+            j = seen[id(nf)] = len(seen) * parts + part
+            names[j] = tuple(getattr(nf, k) for k in NameFeat.__slots__ if k != "serial")
+            keep.append(nf)
+        return j
+
+    rows = [(p.id, ref(p.name), ref(p.father), p.birth, p.years, p.unit, p.role, p.location, p.period,
+             p.extra, p.exact_day) for p in items]
+    return rows, names
+
+
+def adopt_prepared(rows: Iterable[tuple], names: dict[int, tuple], made: dict[int, NameFeat]) -> list[Prepared]:
+    """export_prepared's items back as Prepared, each name made once (made: by its number, over
+    all the parts). Their serials are given by number_names, once every part is in."""
+    def feat(j):
+        if j < 0:
+            return None
+        nf = made.get(j)
+        if nf is None:
+            nf = made[j] = NameFeat(-1, *names[j])
+        return nf
+
+    return [Prepared(r[0], feat(r[1]), feat(r[2]), *r[3:]) for r in rows]
+
+
+def number_names(items: Iterable[Prepared]) -> None:
+    """Serials for adopt_prepared's names, in the items' order: a name new to this process gets
+    the serial preparing the items here one by one would have given it (first seen, first
+    numbered; the name before the father's), so caches and ties keyed by serial come out the
+    same. Set in place: nothing has hashed or compared these names yet."""
+    serials = _SERIALS
+    for p in items:
+        for nf in (p.name, p.father):
+            if nf is not None and nf.serial < 0:
+                object.__setattr__(nf, "serial", serials.setdefault((nf.tokens, nf.arabic), len(serials)))
 
 
 def prepare_applicant(a: ApplicantIn) -> Prepared:
