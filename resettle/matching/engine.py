@@ -820,26 +820,36 @@ class Index:
         least = np.full(len(serials), np.inf)
         np.minimum.at(least, inverse, need)
         typo_max = max(self._fuzzy_max, math.log2(self._tf_num[0][F.TYPO] / self._tf_u(x, father=False, level=0)))
-        wn = np.zeros(len(serials))
-        family = np.zeros(len(serials), dtype=bool)
-        for k, ser in enumerate(serials.tolist()):
+        # Python lists in the loop, arrays after: numpy's item access costs more than the test.
+        n = len(serials)
+        wn = [0.0] * n
+        family = [False] * n
+        by_serial, x_serial, fuzzy_max = self._names_by_serial, x.serial, self._fuzzy_max
+        # F.at_best_fuzzy(x, y) written out, x's side taken once: it is asked of hundreds of
+        # names per applicant (test_prefilter: the pass still drops only what scoring drops).
+        x_bag, x_skel, x_set, x_dist = x.bag, x.skel, set(x.bag), x.distinctive
+        for k, (ser, least_k) in enumerate(zip(serials.tolist(), least.tolist())):
             if ser < 0:
                 continue
-            y = self._names_by_serial[ser]
-            ln = _NAME_CACHE.get((x.serial, ser))
-            if ln is None and typo_max < least[k] and F.at_best_fuzzy(x, y):
-                wn[k] = -np.inf
+            y = by_serial[ser]
+            ln = _NAME_CACHE.get((x_serial, ser))
+            if ln is None and typo_max < least_k and not (
+                y.bag == x_bag
+                or (y.skel == x_skel and F.skeletons_agree(x, y))
+                or ((x_set < (y_set := set(y.bag)) or y_set < x_set) and not x_dist.isdisjoint(y.distinctive))
+            ):
+                wn[k] = -math.inf
                 continue
             if ln is None and _fuzzy_only(x, y):
-                wn[k] = self._fuzzy_max
+                wn[k] = fuzzy_max
                 continue
             if ln is None:
                 ln = F.compare_name(x, y)
             wn[k] = self._name_weight(0, ln, x, y)
             family[k] = ln >= FAMILY_NAME_LEVEL
-        head = other + wn[inverse]
+        head = other + np.array(wn, dtype=float)[inverse]
         if wf is not None:
-            head = head + np.where(family[inverse] & (wf > FAMILY_FATHER_CAP), FAMILY_FATHER_CAP, wf)
+            head = head + np.where(np.array(family, dtype=bool)[inverse] & (wf > FAMILY_FATHER_CAP), FAMILY_FATHER_CAP, wf)
         return cand[head >= floor - 1e-9].tolist()
 
     def _name_upper(self, j: int, x: F.NameFeat | None, cand: np.ndarray) -> np.ndarray:
@@ -852,19 +862,20 @@ class Index:
         serials, inverse = np.unique((self._name_serial if j == 0 else self._father_serial)[cand], return_inverse=True)
         by_serial = self._names_by_serial if j == 0 else self._fathers_by_serial
         fuzzy_max = self._fuzzy_max if j == 0 else self._fuzzy_max_father
-        w = np.zeros(len(serials))
+        w = [0.0] * len(serials)
+        x_serial = x.serial
         for k, ser in enumerate(serials.tolist()):
             if ser < 0:
                 continue
             y = by_serial[ser]
-            lv = _NAME_CACHE.get((x.serial, ser))
+            lv = _NAME_CACHE.get((x_serial, ser))
             if lv is None and _fuzzy_only(x, y):
                 w[k] = fuzzy_max
                 continue
             if lv is None:
                 lv = F.compare_name(x, y)
             w[k] = self._name_weight(j, lv, x, y)
-        return w[inverse]
+        return np.array(w, dtype=float)[inverse]
 
     def _via_reachable(self, a: Prepared, m: Prepared, siblings: list[int], floor: float) -> list[int]:
         """The siblings of matched record m whose _via_score may reach floor. _via_score takes
