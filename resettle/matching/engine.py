@@ -53,6 +53,20 @@ SIBLING_BLOCK = 60
 NARROWED = 1000
 NARROWED_SCAN = 20_000
 PERIOD_SLACK = 365
+# An applicant whose candidates hold none at or above WIDE_BELOW (shown probability) is
+# looked for again, more widely (issue 13: at 200,000 records the true records missing from the
+# list came in groups, every record of an applicant whose list had no strong candidate, because
+# a slip in the name had cost the keys that would have narrowed a common name). Only those
+# applicants pay: their keys over the caps are looked into again with the service narrowing
+# alone (no assumption that a narrower key reached the rest), and names one letter away
+# (_near_keys) are looked into among the records whose birth year or unit agrees. At most
+# WIDE_KEY records of one key after narrowing and WIDE_MAX in all.
+WIDE_BELOW = 0.5
+WIDE_KEY = 1000
+WIDE_MAX = 4000
+# Spellings shorter than this have whole common names for neighbours.
+NEAR_MIN = 4
+_NEAR_KINDS = ("t:", "k:", "r:")
 _KINDS_WITH_YEAR = frozenset({"y", "ky", "dk", "fy", "fky"})
 _KINDS_WITH_FATHER = frozenset({"f", "fk", "fy", "fky"})
 RANDOM_PAIRS = 60_000
@@ -1115,8 +1129,21 @@ class Index:
     def score_prepared(self, a: Prepared, *, floor: float = CANDIDATE_FLOOR, exclude_id: str | None = None):
         """Scored candidates at or above floor (log2 odds), best first."""
         self._ensure_params()
+        block = self._block(a)
+        out = self._scored(a, block, floor, exclude_id)
+        # A record compared with records (de-duplication, exclude_id) is not an applicant who
+        # may be left without proof of service, and nearly all records have no duplicate:
+        # the wider search is for applicants.
+        if exclude_id is None:
+            bar = self.model_logodds(WIDE_BELOW)
+            if not any(t >= bar for t, *_ in out):
+                out += self._scored(a, self._wide_block(a, block), floor, exclude_id)
+        out.sort(key=lambda t: (-t[0], self.items[t[1]].id))
+        return out
+
+    def _scored(self, a: Prepared, block: set[int], floor: float, exclude_id: str | None):
         out = []
-        for i in self._reachable(a, self._block(a), floor):
+        for i in self._reachable(a, block, floor):
             b = self.items[i]
             if exclude_id is not None and b.id == exclude_id:
                 continue
@@ -1124,8 +1151,101 @@ class Index:
             if scored is None or scored[0] < floor:
                 continue
             out.append((scored[0], i, scored[1], scored[2]))
-        out.sort(key=lambda t: (-t[0], self.items[t[1]].id))
         return out
+
+    def _fits(self, a: Prepared, arr: np.ndarray, tie: bool = False) -> np.ndarray:
+        """The records of arr whose birth year (within a year), unit and period of service do
+        not contradict the applicant's; with tie, only those whose birth year or unit also
+        agrees (a one-letter neighbour of a name is otherwise just another name)."""
+        keep = np.ones(len(arr), dtype=bool)
+        pos = np.zeros(len(arr), dtype=bool)
+        if a.years is not None:
+            lo, hi = a.years
+            has = self._has_year[arr]
+            near = (self._year_lo[arr] <= hi + 1) & (self._year_hi[arr] >= lo - 1)
+            keep &= ~has | near
+            pos |= has & near
+        if a.unit is not None:
+            units = self._unit[arr]
+            same = units == self._units.get(a.unit, -2)
+            keep &= same | (units == -1)
+            pos |= same
+        if a.period is not None:
+            lo, hi = a.period
+            keep &= (self._period_lo[arr] <= hi + PERIOD_SLACK) & (self._period_hi[arr] >= lo - PERIOD_SLACK)
+        if tie:
+            keep &= pos
+        return arr[keep]
+
+    def _wide_block(self, a: Prepared, done: set[int]) -> set[int]:
+        """Records for an applicant the first search found no strong candidate for (see
+        WIDE_BELOW), not already in done: those of the applicant's keys over their caps, and of
+        the names one letter away from the applicant's (_near_keys), that fit the claim."""
+        found: list[tuple[int, str, bool]] = []
+        for k in _blocking_keys(a, query=True):
+            if k.startswith("x:"):
+                continue
+            post = self.postings.get(k)
+            if post is not None and len(post) > RARE_KEY and len(post) <= NARROWED_SCAN:
+                found.append((len(post), k, False))
+        for k in self._near_keys(a):
+            post = self.postings.get(k)
+            if post is not None and len(post) <= NARROWED_SCAN:
+                found.append((len(post), k, True))
+        out: set[int] = set()
+        # The most specific keys first, where the cap on records bites.
+        for _, k, tie in sorted(found):
+            arr = self._fits(a, np.asarray(self.postings[k], dtype=np.int64), tie)
+            if len(arr) > WIDE_KEY:
+                continue
+            out.update(arr.tolist())
+            if len(out) >= WIDE_MAX:
+                break
+        out -= done
+        return out
+
+    def _near_keys(self, a: Prepared) -> set[str]:
+        """Keys of the index's names (a distinctive part, its skeleton, the whole name run
+        together) one letter away from the applicant's: one letter wrong, missing or extra on
+        either side, found as a shared spelling with one letter left out (symmetric deletion,
+        as in SymSpell), over a table of the index's spellings built on first use."""
+        near = self._near_table()
+        mine = set()
+        if a.name is not None:
+            for t in a.name.distinctive:
+                mine.add("t:" + t)
+                mine.add("k:" + skeleton(t))
+            mine.add("r:" + a.name.run)
+            mine.add("r:" + a.name.sorted_run)
+        out: set[str] = set()
+        for k in mine:
+            kind, v = k[:2], k[2:]
+            if len(v) < NEAR_MIN:
+                continue
+            for d in {v} | {v[:j] + v[j + 1:] for j in range(len(v))}:
+                hit = near.get(kind + d)
+                if hit is not None:
+                    out.update(kind + w for w in (hit if isinstance(hit, tuple) else (hit,)))
+        out -= mine
+        return out
+
+    def _near_table(self) -> dict[str, str | tuple[str, ...]]:
+        table = getattr(self, "_near", None)
+        if table is None:
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for k in self.postings:
+                kind = k[:2]
+                if kind not in _NEAR_KINDS:
+                    continue
+                v = k[2:]
+                if len(v) < NEAR_MIN:
+                    continue
+                for d in {v} | {v[:j] + v[j + 1:] for j in range(len(v))}:
+                    grouped[kind + d].append(v)
+            # A single spelling as itself: most deletions belong to one name only.
+            table = {d: (vs[0] if len(vs) == 1 else tuple(vs)) for d, vs in grouped.items()}
+            self._near = table
+        return table
 
     def candidates(self, applicant: ApplicantIn | Prepared, limit: int = 10) -> list[Candidate]:
         """Best records for one applicant, most probable first, each with its explanation.
