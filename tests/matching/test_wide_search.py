@@ -51,13 +51,14 @@ def test_an_applicant_with_a_strong_candidate_is_not_searched_again():
 
 
 def test_de_duplication_does_not_search_widely():
-    """A record compared with the other records (exclude_id) is not an applicant: the wider
-    search is not made for it."""
+    """A record compared with the other records (exclude_id, de-duplication) is not an
+    applicant: the wider search is made only when asked for (an applicant's candidates)."""
     index = Index([SLIPPED] + filler(300))
     a, = _prepare_applicants([APPLICANT], None)
     t1 = next(i for i, p in enumerate(index.items) if p.id == "T1")
-    assert t1 in [i for _, i, _, _ in index.score_prepared(a)]
+    assert t1 in [i for _, i, _, _ in index.score_prepared(a, wide=True)]
     assert t1 not in [i for _, i, _, _ in index.score_prepared(a, exclude_id="none")]
+    assert t1 not in [i for _, i, _, _ in index.score_prepared(a)]
 
 
 def test_keys_over_their_caps_are_looked_into_again_without_assuming_a_narrower_key_reached():
