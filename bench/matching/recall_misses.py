@@ -130,6 +130,11 @@ def main(argv=None) -> int:
                 continue
             if block is None:
                 block = index._block(a)
+                # The second, wider search (Index._wide_block) is made when nothing on the
+                # first list reaches WIDE_BELOW: its records were compared too.
+                bar = index.model_logodds(E.WIDE_BELOW)
+                if not any(total >= bar for total, *_ in index._scored(a, block, t, None)):
+                    block = block | index._wide_block(a, block)
             if pos[rid] not in block:
                 shared = E._blocking_keys(a, query=True) & E._blocking_keys(b)
                 # Would it be within five if every record sharing any key were compared?

@@ -91,6 +91,9 @@ def test_a_common_name_over_its_cap_still_brings_in_the_record_no_narrower_key_r
     years = {p.id: p.years for p in index.items}
     assert {i for i in block if i.startswith("N")} == {i for i, y in years.items() if i.startswith("N") and y == (1980, 1980)}
     monkeypatch.setattr(engine, "NARROWED", -1)
+    # Without the narrowing, only the wider second search (_wide_block) still finds it.
+    assert "T1" in _ids(index, applicant)
+    monkeypatch.setattr(engine, "WIDE_KEY", -1)
     assert "T1" not in _ids(index, applicant)
 
 
