@@ -66,7 +66,9 @@ WIDE_KEY = 1000
 WIDE_MAX = 4000
 # Spellings shorter than this have whole common names for neighbours.
 NEAR_MIN = 4
-_NEAR_KINDS = ("t:", "k:")
+# Keys on a single part of a name (a distinctive part, or its skeleton): mostly namesakes on
+# their own, and where a slip is looked for one letter away (_near_keys).
+_PART_KINDS = ("t:", "k:")
 _KINDS_WITH_YEAR = frozenset({"y", "ky", "dk", "fy", "fky"})
 _KINDS_WITH_FATHER = frozenset({"f", "fk", "fy", "fky"})
 RANDOM_PAIRS = 60_000
@@ -162,6 +164,12 @@ def _father_year_keys(name: F.NameFeat | None, father: F.NameFeat, years: Iterab
                 keys.add(f"fy:{f}:{y}:{i}")
                 keys.add(f"fky:{sf}:{y}:{i}")
     return keys
+
+
+def _deletions(v: str) -> set[str]:
+    """v and v with one letter left out: two spellings one letter apart (wrong, missing or
+    extra) share one of these (symmetric deletion, as in SymSpell)."""
+    return {v} | {v[:j] + v[j + 1:] for j in range(len(v))}
 
 
 def _extra_keys(extra: tuple[tuple[str, str], ...]) -> set[str]:
@@ -696,6 +704,12 @@ class Index:
             keep = fits if keep is None else keep & fits
         return arr if keep is None else arr[keep]
 
+    def _compared_in_full(self, key: str, n: int) -> bool:
+        """Whether _block compares every record of a key shared by n records: a rare key, or a
+        compound one (two fields, or the whole name) within its kind's cap."""
+        return n <= RARE_KEY or (n <= min(NARROW_BLOCK.get(key[: key.index(":")], n), self.max_block)
+                                 and not key.startswith(_PART_KINDS))
+
     def _block(self, a: Prepared) -> set[int]:
         """Records sharing a compound key (name x father, name x year, father x year, whole
         name) or a rare key with a, or two single-token keys. The same person shares several
@@ -709,8 +723,7 @@ class Index:
             if not post:
                 continue
             n = len(post)
-            if n <= RARE_KEY or (n <= min(NARROW_BLOCK.get(k[: k.index(":")], n), self.max_block)
-                                 and not k.startswith(("t:", "k:"))):
+            if self._compared_in_full(k, n):
                 # Rare keys, and compound keys (two fields, or the whole name) of moderate size.
                 out.update(post)
                 continue
@@ -1196,14 +1209,13 @@ class Index:
             if k.startswith("x:"):
                 continue
             post = self.postings.get(k)
-            if post is None or not RARE_KEY < len(post) <= NARROWED_SCAN:
+            if post is None or len(post) > NARROWED_SCAN:
                 continue
             # Keys the first search compared in full (_block) have nothing more to give; a
             # single part of a name (t, k) is mostly namesakes, and its one-letter neighbours
             # are looked into below (measured: as many true records found without them, at
             # a third less of this search's time).
-            if k.startswith(("t:", "k:")) or len(post) <= min(NARROW_BLOCK.get(k[: k.index(":")], len(post)),
-                                                              self.max_block):
+            if k.startswith(_PART_KINDS) or self._compared_in_full(k, len(post)):
                 continue
             found.append((len(post), k, False))
         for k in self._near_keys(a):
@@ -1243,7 +1255,7 @@ class Index:
             kind, v = k[:2], k[2:]
             if len(v) < NEAR_MIN:
                 continue
-            for d in {v} | {v[:j] + v[j + 1:] for j in range(len(v))}:
+            for d in _deletions(v):
                 hit = near.get(kind + d)
                 if hit is not None:
                     out.update(kind + w for w in (hit if isinstance(hit, tuple) else (hit,)))
@@ -1256,12 +1268,12 @@ class Index:
             grouped: dict[str, list[str]] = defaultdict(list)
             for k in self.postings:
                 kind = k[:2]
-                if kind not in _NEAR_KINDS:
+                if kind not in _PART_KINDS:
                     continue
                 v = k[2:]
                 if len(v) < NEAR_MIN:
                     continue
-                for d in {v} | {v[:j] + v[j + 1:] for j in range(len(v))}:
+                for d in _deletions(v):
                     grouped[kind + d].append(v)
             # A single spelling as itself: most deletions belong to one name only.
             table = {d: (vs[0] if len(vs) == 1 else tuple(vs)) for d, vs in grouped.items()}
@@ -1454,13 +1466,14 @@ _WORKER_RECORDS: list[RecordIn] = []
 _WORKER_PARTS: list[list[int]] = []
 
 
-def _prepare_serial(records: Sequence[RecordIn], progress: Progress | None) -> list[Prepared]:
+def _prepare_each(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None) -> list[Prepared]:
+    """prepare over the items in this process; a field it refuses is named with its item's id."""
     out = []
-    for r in progress(records) if progress else records:
+    for item in progress(items) if progress else items:
         try:
-            out.append(prepare_record(r))
+            out.append(prepare(item))
         except FieldError as exc:
-            raise FieldError(exc.field, exc.message, item_id=str(r.record_id)) from None
+            raise FieldError(exc.field, exc.message, item_id=str(id_of(item))) from None
     return out
 
 
@@ -1486,7 +1499,7 @@ def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, wor
     only. The main process then numbers the names in record order (features.number_names), so
     the items, serials included, are those preparing them one by one here gives."""
     if not workers or workers <= 1 or len(records) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
-        return _prepare_serial(records, progress)
+        return _prepare_each(records, prepare_record, attrgetter("record_id"), progress)
     import multiprocessing as mp
 
     global _WORKER_RECORDS, _WORKER_PARTS
@@ -1582,13 +1595,7 @@ def _threshold_logodds(threshold: float) -> float:
 
 
 def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None) -> list[Prepared]:
-    out = []
-    for a in progress(applicants) if progress else applicants:
-        try:
-            out.append(prepare_applicant(a))
-        except FieldError as exc:
-            raise FieldError(exc.field, exc.message, item_id=str(a.applicant_id)) from None
-    return out
+    return _prepare_each(applicants, prepare_applicant, attrgetter("applicant_id"), progress)
 
 
 def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper: Mapper | None, progress,

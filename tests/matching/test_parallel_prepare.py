@@ -57,7 +57,7 @@ def test_records_prepared_in_workers_are_those_prepared_here_serials_included(fr
     records = _records()
     parallel = engine._prepare_records(records, None, 2)
     fresh()
-    one_by_one = engine._prepare_serial(records, None)
+    one_by_one = engine._prepare_records(records, None, 1)  # one process
     assert parallel == one_by_one
     assert _serials(parallel) == _serials(one_by_one)
     # Numbered from zero in first-seen order, with names shared between records.
