@@ -3,8 +3,11 @@
     .venv/bin/python -m bench.matching.run [--records 200000 --applicants 20000] [--small]
 
 Writes docs/benchmarks/matching.md. Both matchers run as separate processes on the same CSV
-files; wall time and peak memory (sum of resident memory of the process and its workers,
-sampled every 0.1 s) are measured from outside.
+files; wall time and peak memory are measured from outside: the resident memory (RSS) of the
+process and its workers summed, sampled every 0.1 s, and their proportional set size (PSS, where
+a page shared by the forked workers counts once), sampled about once a second and at every new
+RSS peak. Summed RSS counts a shared page in every process that maps it, so it overstates a
+forking matcher's memory; the 3 GB target is judged on PSS.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ PY = sys.executable
 
 # ---- measuring -------------------------------------------------------------------------------
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of pid and all its descendants."""
+def _tree(pid: int) -> tuple[list[int], dict[int, int]]:
+    """pid and all its descendants, and each process's resident memory (bytes)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -44,26 +47,54 @@ def _tree_rss(pid: int) -> int:
             continue
         children.setdefault(ppid, []).append(int(entry))
         rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [pid]
+    out, stack = [], [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         stack.extend(children.get(p, []))
+    return out, rss
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of pid and all its descendants, summed."""
+    pids, rss = _tree(pid)
+    return sum(rss.get(p, 0) for p in pids)
+
+
+def _tree_pss(pid: int) -> int:
+    """Proportional set size (bytes) of pid and all its descendants: a page shared by n of them
+    counts 1/n in each, so the sum counts it once. Dearer to read than RSS (the kernel walks
+    the page tables), hence sampled less often."""
+    total = 0
+    for p in _tree(pid)[0]:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
     return total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str]:
-    """Run cmd; return (wall seconds, peak tree RSS bytes, stderr tail)."""
+def run_measured(cmd: list[str]) -> tuple[float, int, str, int]:
+    """Run cmd; return (wall seconds, peak tree RSS bytes, stderr tail, peak tree PSS bytes)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_pss
+        n = 0
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss = _tree_rss(proc.pid)
+            if rss > peak or n % 10 == 0:
+                peak_pss = max(peak_pss, _tree_pss(proc.pid))
+            peak = max(peak, rss)
+            n += 1
             time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -74,7 +105,7 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str]:
     t.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return wall, peak, err[-500:]
+    return wall, peak, err[-500:], peak_pss
 
 
 def prf(pred: set, truth: set) -> tuple[float, float, float]:
@@ -318,28 +349,28 @@ def measure(work: Path, tag: str, data, *, splink: bool = True, recall_only: boo
             # One run at the candidates' floor: recall, reliability, and F1 at the default
             # threshold read from it (the time is that of the low-threshold run).
             print(f"[{tag}] {name} link at {RECALL_THRESHOLD} only ...", file=sys.stderr)
-            wall, peak, _ = run_measured(base + ["--out", str(ML), "--threshold", str(RECALL_THRESHOLD)])
+            wall, peak, _, pss = run_measured(base + ["--out", str(ML), "--threshold", str(RECALL_THRESHOLD)])
             M, lwall = ML, wall
         else:
             print(f"[{tag}] {name} link ...", file=sys.stderr)
-            wall, peak, _ = run_measured(base + ["--out", str(M), "--threshold", th])
+            wall, peak, _, pss = run_measured(base + ["--out", str(M), "--threshold", th])
         if recall_only:
             pass  # the low-threshold run above is both
         elif name == "ours":
             print(f"[{tag}] {name} link at {RECALL_THRESHOLD} (candidates) ...", file=sys.stderr)
-            lwall, _, _ = run_measured(base + ["--out", str(ML), "--threshold", str(RECALL_THRESHOLD)])
+            lwall, *_ = run_measured(base + ["--out", str(ML), "--threshold", str(RECALL_THRESHOLD)])
         else:
             # The baseline writes every pair above 0.01 whatever the threshold (splink_baseline.link).
             ML, lwall = M, wall
         print(f"[{tag}] {name} dedupe ...", file=sys.stderr)
-        dwall, dpeak, _ = run_measured([PY, "-m", mod, "dedupe", "--applicants", str(A), "--out", str(C)]
+        dwall, dpeak, _, dpss = run_measured([PY, "-m", mod, "dedupe", "--applicants", str(A), "--out", str(C)]
                                        + (["--threshold", th] if name == "splink" else []))
         pred = read_pairs(M, "applicant_id", "record_id", DEFAULT_THRESHOLD)
         lp, lr, lf = prf(pred, link_truth)
         bt, bf = best_threshold(M if name == "ours" else ML, link_truth, DEFAULT_THRESHOLD if name == "ours" else 0.0)
         dp, dr, df = prf(cluster_pairs(read_clusters(C)), dedupe_truth)
         scored = read_scored(ML)
-        out[name] = dict(wall=wall, peak=peak, p=lp, r=lr, f1=lf, n_pred=len(pred), best_t=bt, best_f1=bf,
+        out[name] = dict(wall=wall, peak=peak, pss=pss, dpss=dpss, p=lp, r=lr, f1=lf, n_pred=len(pred), best_t=bt, best_f1=bf,
                          dwall=dwall, dpeak=dpeak, dp=dp, dr=dr, df=df, low_wall=lwall,
                          recall=candidate_recall(scored, link_truth), reliability=reliability(scored, link_truth))
         print(f"[{tag}] {name}: link F1 {lf:.4f}, recall {out[name]['recall']}", file=sys.stderr)
@@ -540,6 +571,16 @@ def _gb(b: int) -> str:
     return f"{b / 1024**3:.2f} GB"
 
 
+def _peaks(m: dict, rss: str, pss: str) -> str:
+    # Runs merged from before PSS was measured have RSS only.
+    return f"{_gb(m[rss])} / {_gb(m[pss])}" if m.get(pss) else f"{_gb(m[rss])} / -"
+
+
+def _memory(m: dict) -> int:
+    """The figure the 3 GB target is judged on: PSS where measured (see the module's note)."""
+    return m.get("pss") or m["peak"]
+
+
 def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, threshold, by_size=(), ablated=()) -> None:
     from bench.matching.recall import reliability_markdown, worst_gap
 
@@ -576,7 +617,8 @@ def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, thre
         "\"applicants top 1\": the share of applicants with a record whose first candidate is one of theirs.",
         "",
         "| generator | records x applications | matcher | any probability | ranked first | within five | "
-        "applicants top 1 | link P | link R | link F1 (0.5) | link wall | link peak | dedupe F1 | dedupe wall | dedupe peak |",
+        "applicants top 1 | link P | link R | link F1 (0.5) | link wall | link peak RSS / PSS | dedupe F1 | dedupe wall | "
+        "dedupe peak RSS / PSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for g, (n_rec, n_app), r in datasets:
@@ -588,7 +630,7 @@ def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, thre
             lines.append(
                 f"| {g} | {n_rec:,} x {n_app:,} | {label} | {rc['any']:.4f} | {rc['top1']:.4f} | {rc['top5']:.4f} | "
                 f"{rc['app_top1']:.4f} | {m['p']:.4f} | {m['r']:.4f} | {m['f1']:.4f} | {m['wall']:.1f} s | "
-                f"{_gb(m['peak'])} | {m['df']:.4f} | {m['dwall']:.1f} s | {_gb(m['dpeak'])} |")
+                f"{_peaks(m, 'peak', 'pss')} | {m['df']:.4f} | {m['dwall']:.1f} s | {_peaks(m, 'dpeak', 'dpss')} |")
     lines += [
         "",
         "### Reliability: are pairs shown at probability p right p of the time?",
@@ -637,8 +679,9 @@ def write_report(args, info, datasets, ours_main, lat, febrl, splink_febrl, thre
         f"- candidate recall within five >= 0.99: {ours['recall']['top5']:.4f}, {mark(ours['recall']['top5'] >= 0.99)}",
         f"- link wall <= 60 s: {ours['wall']:.1f} s, {mark(ours['wall'] <= 60)}"
         + (f" (Splink 5: {sp['wall']:.1f} s, ratio {ours['wall'] / sp['wall']:.2f})" if sp else ""),
-        f"- peak memory <= 3 GB: {_gb(ours['peak'])}, {mark(ours['peak'] <= 3 * 1024**3)}"
-        + (f" (Splink 5: {_gb(sp['peak'])})" if sp else ""),
+        f"- peak memory <= 3 GB (PSS where measured): {_peaks(ours, 'peak', 'pss')} RSS / PSS, "
+        f"{mark(_memory(ours) <= 3 * 1024**3)}"
+        + (f" (Splink 5: {_peaks(sp, 'peak', 'pss')})" if sp else ""),
         f"- dedupe pair F1 >= 0.95: {ours['df']:.4f}, {mark(ours['df'] >= 0.95)}"
         + (f" (Splink 5: {sp['df']:.4f})" if sp else ""),
         f"- one application p95 <= 100 ms: {lat['p95']:.1f} ms, {mark(lat['p95'] <= 100)}",
