@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from resettle.names.keys import fold_token, skeleton
+from resettle.names.keys import fold_token, is_common, skeleton
 
 from . import features as F
 from .features import _NAME_CACHE, Prepared, compare, prepare_applicant, prepare_record
@@ -38,7 +38,7 @@ RARE_KEY = 40
 # common name, and the same person is then also found by a narrower key. Measured on the
 # benchmark: above 250 these keys added a fifth of all candidates compared and 0.0002 of link
 # F1; at 150, 0.0008.
-NARROW_BLOCK = {"ky": 250, "s": 250, "f": 250, "d": 60, "sk": 250, "r": 60, "dk": 100}
+NARROW_BLOCK = {"ky": 250, "gy": 250, "s": 250, "f": 250, "fg": 250, "fgk": 250, "d": 60, "sk": 250, "r": 60, "dk": 100}
 # Another record of the same person shares a small name x father or whole-name block. Shared by
 # more records than this, the name is too common to carry a record over on its own (measured:
 # 150 -> 60 changed link F1 by 0.0001 and saved a tenth of the time).
@@ -69,8 +69,8 @@ NEAR_MIN = 4
 # Keys on a single part of a name (a distinctive part, or its skeleton): mostly namesakes on
 # their own, and where a slip is looked for one letter away (_near_keys).
 _PART_KINDS = ("t:", "k:")
-_KINDS_WITH_YEAR = frozenset({"y", "ky", "dk", "fy", "fky"})
-_KINDS_WITH_FATHER = frozenset({"f", "fk", "fy", "fky"})
+_KINDS_WITH_YEAR = frozenset({"y", "ky", "gy", "dk", "fy", "fky"})
+_KINDS_WITH_FATHER = frozenset({"f", "fk", "fg", "fgk", "fy", "fky"})
 RANDOM_PAIRS = 60_000
 # Fellegi-Sunter takes the fields to be independent, and within a family they are not: where the
 # names disagree (share at most one part, or nothing), an agreeing father's name is what a brother
@@ -145,6 +145,18 @@ def _name_father_keys(name: F.NameFeat, father: F.NameFeat) -> set[str]:
         for f in father.distinctive:
             keys.add(f"f:{t}:{f}")
             keys.add(f"fk:{skeleton(t)}:{skeleton(f)}")
+    # The first part as written with the father's, where that part is a common given name: one
+    # side gives only the given names ("Sayyid Muhammad", father Mir Mahdi) and the other adds
+    # the family name ("Sayyid Muhammad Amiri"), so the distinctive parts the keys above pair
+    # are a given name on one side and the family name on the other (issue 13's first pattern;
+    # bench.matching.patterns given_only). Common on both sides by the same test, whether or
+    # not the name has a distinctive part.
+    first = name.tokens[0]
+    if is_common(first):
+        sf = skeleton(first)
+        for f in father.distinctive:
+            keys.add(f"fg:{first}:{f}")
+            keys.add(f"fgk:{sf}:{skeleton(f)}")
     return keys
 
 
@@ -274,15 +286,32 @@ def _name_year_keys(name: F.NameFeat, years: tuple[int, int]) -> frozenset[str]:
     keys = _NAME_YEAR_KEYS.get(cache_key)
     if keys is None:
         out = set()
+        given = _leading_given(name)
         for y in range(years[0], years[1] + 1):
             out.update(f"{k}:{y}" for k in _skeleton_slip_keys(name))
             for t in name.distinctive:
                 out.add(f"y:{t}:{y}")
                 out.add(f"ky:{skeleton(t)}:{y}")
+            if given:
+                out.add(f"gy:{given}:{y}")
         if len(_NAME_YEAR_KEYS) >= _KEY_CACHE_MAX:
             _NAME_YEAR_KEYS.clear()
         keys = _NAME_YEAR_KEYS[cache_key] = frozenset(out)
     return keys
+
+
+def _leading_given(name: F.NameFeat) -> str:
+    """The common given names the name starts with, by skeleton ("ghulam hasan" of "Ghulam Hasan
+    Hashimi", "Ahmad Jan" of "احمد جان کریمی"), or "" when it starts with a rarer part. Paired
+    with the birth year, it meets the same person where one side gives only the given names and
+    no father's name, and the other adds a family name: their distinctive parts then differ
+    (issue 13's first pattern; bench.matching.patterns given_only)."""
+    run = []
+    for t in name.tokens:
+        if not is_common(t):
+            break
+        run.append(skeleton(t))
+    return "_".join(run)
 
 
 # Whether two names can at best agree fuzzily (neither exact, contained, skeleton nor a slip of
