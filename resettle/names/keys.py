@@ -152,6 +152,11 @@ def _arabic_tokens(text: str) -> list[str]:
             joined[-1] += w
         else:
             joined.append(w)
+    # The article is often left out of the compound ("عبد حمید", "عبدحمید" for "عبدالحمید"), as
+    # in Latin ("Abd Hamid" is folded as "Abdul Hamid"): without it the letters at the joint
+    # read as another consonant ("dh" folds to "z") and the name meets none of its spellings.
+    joined = ["عبدال" + w[3:] if w.startswith("عبد") and not w.startswith("عبدال") and len(w) >= 6 else w
+              for w in joined]
     words = []
     for w in joined:
         for suffix in ("جان", "گل", "خان"):

@@ -164,3 +164,14 @@ def test_more_honorifics_are_titles():
         assert name_tokens(f"{title} Karim Rahimi") == name_tokens("Karim Rahimi"), title
     for title in ("شیخ", "استاد", "مولانا", "الحاج"):
         assert name_tokens(f"{title} کریم رحیمی") == name_tokens("کریم رحیمی"), title
+
+
+def test_a_dari_abdul_compound_written_without_its_article_is_the_same_name():
+    """'عبد حمید' and 'عبدحمید' are 'عبدالحمید' with the article left out, as 'Abd Hamid' is
+    'Abdul Hamid': the letters at the joint are not read as another consonant ('dh' -> 'z')."""
+    whole = name_tokens("عبدالحمید")
+    assert name_tokens("عبد حمید") == whole
+    assert name_tokens("عبدحمید") == whole
+    assert [skeleton(t) for t in whole] == [skeleton(t) for t in name_tokens("Abdul Hamid")]
+    # Short words that only start like the prefix are left alone.
+    assert name_tokens("عبده") != name_tokens("عبدالله")
