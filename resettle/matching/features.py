@@ -250,6 +250,12 @@ def _period(start, end, start_field: str, end_field: str) -> tuple[int, int] | N
 def _names(full_name: str, father_name: str) -> tuple[NameFeat | None, NameFeat | None]:
     name, embedded = split_father(full_name)
     father = father_name.strip() or embedded or ""
+    # "X s/o Y s/o Z" is the lineage: Y is the father, Z the grandfather (HR lists write it in the
+    # name field, and the father's field sometimes carries "Y s/o Z" too). Only Y is the
+    # father's name; with Z in it, the father's name would meet none of its other spellings.
+    own, grandfather = split_father(father)
+    if grandfather:
+        father = own
     return name_feat(name), name_feat(father)
 
 

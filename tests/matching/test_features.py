@@ -197,3 +197,16 @@ def test_a_word_break_in_the_wrong_place_is_a_typo():
     assert _level("Abdul Basirrizai", "REEZAEE, ABDULBASIR") == "typo"
     # Two names the variant table knows are not run together by accident.
     assert _level("Ahmad Ali", "Ahmadi Ali") != "typo"
+
+
+def test_a_lineage_in_the_name_or_father_field_keeps_only_the_father():
+    """'X s/o Y s/o Z' is X, son of Y, grandson of Z: the father is Y, written once or in the
+    father's field as 'Y s/o Z'; Z in it would keep the father's name from meeting Y."""
+    alone = prepare_record(RecordIn("R0", "Abdul Qadir", "Ali"))
+    for full, father in [("ABDULGHADIR S/O ALI S/O: Wali", ""), ("Abdul Qadir", "Ali son of Wali"),
+                         ("عبدالقادر ولد علی ولد ولی", "")]:
+        p = prepare_record(RecordIn("R1", full, father))
+        assert p.father.bag == ("ali",), (full, father)
+        assert p.name.skel == alone.name.skel
+    # A marker word that is part of a name is not a lineage ("Farzand Ali").
+    assert prepare_record(RecordIn("R2", "Ahmad", "Farzand Ali")).father.bag == ("ali", "farzand")
