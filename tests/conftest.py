@@ -1,6 +1,7 @@
 """Test-wide set-up: fresh keys for every run, never the developer's own."""
 
 import os
+import threading
 
 from resettle import config
 
@@ -44,5 +45,24 @@ def user_factory(db):
 @pytest.fixture
 def sync_playwright_allowed(monkeypatch):
     """For real-browser tests: Playwright's sync API runs an event loop in the test's thread, and
-    Django then refuses ORM calls from it."""
+    Django then refuses ORM calls from it.
+
+    Inside that loop the test's ORM calls run in another context, where Django's thread-local
+    connections are other connections: opened there, they outlived the test, and PostgreSQL
+    then refused to drop the test database at the end of the run ("being accessed by other
+    users"). Every connection opened during the test is closed after it."""
+    from django.db.backends.signals import connection_created
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    opened = []
+
+    def remember(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
+    yield
+    connection_created.disconnect(remember)
+    for conn in opened:
+        # Connections of the live server's request threads are closed by those threads.
+        if conn.connection is not None and conn._thread_ident == threading.get_ident():
+            conn.close()

@@ -37,9 +37,8 @@ PEOPLE = {
 
 
 @pytest.fixture
-def sync_playwright_allowed(monkeypatch, settings):
-    # Playwright's sync API runs an event loop; Django then refuses ORM calls from this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def sync_playwright_allowed(sync_playwright_allowed, settings):
+    # The shared fixture (tests/conftest.py), with fast password hashing for the many sign-ins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
