@@ -67,6 +67,14 @@ def scored_pairs(generator: str, seed: int, n_records: int, n_applicants: int, w
     return scored, set(truth)
 
 
+def shown_f1(scored: dict[str, list[tuple[float, str]]], truth: set[tuple[str, str]], at: float = 0.5) -> float:
+    """F1 of the pairs shown at `at` or more (close to `match --threshold 0.5`, which also adds
+    a matched record's other rotations found at that threshold)."""
+    called = {(a, rid) for a, lst in scored.items() for p, rid in lst if p >= at}
+    tp = len(called & truth)
+    return 2 * tp / (len(called) + len(truth)) if called or truth else 1.0
+
+
 def pooled(rows_per_seed: list[list[dict]]) -> list[dict]:
     """Sum the bins of several seeds' reliability tables (bench.matching.recall.reliability)."""
     out = []
@@ -118,7 +126,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=OUT)
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from bench.matching.recall import reliability
+    from bench.matching.recall import candidate_recall, reliability
     from bench.matching.run import GENERATOR_LABELS, machine
 
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -130,19 +138,27 @@ def main(argv=None) -> int:
     sections = []
     for gen in args.generators.split(","):
         for n_rec, n_app in sizes:
-            tables = []
+            tables, recalls, f1s = [], [], []
             for i, seed in enumerate(seeds, 1):
                 t = time.perf_counter()
                 scored, truth = scored_pairs(gen, seed, n_rec, n_app, workers=args.workers)
                 tables.append(reliability(scored, truth))
+                recalls.append(candidate_recall(scored, truth))
+                f1s.append(shown_f1(scored, truth))
                 print(f"[{gen} {n_rec}x{n_app}] seed {seed} ({i}/{len(seeds)}): "
                       f"{sum(len(v) for v in scored.values()):,} pairs in {time.perf_counter() - t:.0f} s",
                       file=sys.stderr, flush=True)
             rows = pooled(tables)
             worst, met, plausible = verdict(rows)
             state = "met" if met else ("**not met**" + ("; within chance of it" if plausible else ""))
+            n_true = sum(r["n"] for r in recalls)
+            share = {k: sum(r[k] * r["n"] for r in recalls) / (n_true or 1) for k in ("any", "top1", "top5")}
+            f1 = sum(f1s) / len(f1s)
             sections += [f"{GENERATOR_LABELS[gen]}, {n_rec:,} x {n_app:,}, seeds {args.seeds} pooled: largest gap "
-                         f"{worst:.3f}, {state}", "", *markdown(rows), ""]
+                         f"{worst:.3f}, {state}", "", *markdown(rows), "",
+                         f"Same runs: true pairs among the candidates {share['any']:.4f}, ranked first "
+                         f"{share['top1']:.4f}, within five {share['top5']:.4f} (of {n_true:,}); pairs shown at 0.5 "
+                         f"or more: F1 {f1:.4f} (mean over seeds).", ""]
     text = ["### Reliability pooled over seeds (`python -m bench.matching.reliability`)", "",
             f"Command: `.venv/bin/python -m bench.matching.reliability --generators {args.generators} "
             f"--sizes {args.sizes} --seeds {args.seeds}`. Run {started}.",
