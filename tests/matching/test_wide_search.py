@@ -74,3 +74,40 @@ def test_keys_over_their_caps_are_looked_into_again_without_assuming_a_narrower_
     for rid in wide:
         rec = next(p for p in index.items if p.id == rid)
         assert rec.unit in (None, a.unit)
+
+
+def test_a_slip_in_a_short_part_is_found_by_the_whole_names_skeleton_one_letter_away(monkeypatch):
+    """'Hasan Ashmi' for 'Hasan Hashimi': the slipped part's skeleton (a$m / h$m) is too short
+    for a neighbourhood of its own and its spelling is two letters away, so no key is shared;
+    the whole name's skeleton is one letter away, and the common part keeps that specific."""
+    applicant = ApplicantIn("A", "حسن عاشمی", "", "1348", "driver", "NZ PRT", "Bamyan", "2010-02-01", "2012-01-01")
+    record = RecordIn("T1", "Hasan Hashimi", "", "1969", "Driver", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
+    index = Index([record] + filler(300))
+    a, = _prepare_applicants([applicant], None)
+    t1 = next(i for i, p in enumerate(index.items) if p.id == "T1")
+    assert t1 not in index._block(a)
+    assert "sk:" + "_".join(index.items[t1].name.skel) in index._near_keys(a)
+    cand = next(c for c in index.candidates(applicant) if c.record_id == "T1")
+    assert any(c.field == "name" for c in cand.contributions)
+    monkeypatch.setattr(index, "_near_whole_table", lambda: {})
+    assert "T1" not in _ids(index, applicant)
+
+
+def test_the_small_keys_tested_at_once_keep_what_fits_keeps():
+    """_wide_block tests its small keys in one call (_fit_mask); that must keep exactly the
+    records _fits keeps, key by key, with and without the tie, whichever fields are missing."""
+    import numpy as np
+
+    index = _common_name_index()
+    rng = np.random.default_rng(3)
+    arr = rng.integers(0, len(index.items), 400).astype(np.int64)
+    claims = [
+        ApplicantIn("A", "Ahmad", "Karim", "1980", "interpreter", "NZ PRT", "Bamyan", "2009-01-01", "2011-06-30"),
+        ApplicantIn("B", "Ahmad", "", "", "interpreter", "NZ PRT", "Bamyan", "", ""),
+        ApplicantIn("C", "Ahmad", "", "1975", "", "", "", "2012-01-01", "2013-01-01"),
+        ApplicantIn("D", "Ahmad", "", "", "", "", "", "", ""),
+    ]
+    for a in _prepare_applicants(claims, None):
+        for tie in (False, True):
+            mask = index._fit_mask(a, arr, np.full(len(arr), tie))
+            assert arr[mask].tolist() == index._fits(a, arr, tie).tolist()
