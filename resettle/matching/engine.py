@@ -1209,29 +1209,8 @@ class Index:
     def _fits(self, a: Prepared, arr: np.ndarray, tie: bool = False) -> np.ndarray:
         """The records of arr whose unit, birth year (within a year) and period of service do
         not contradict the applicant's; with tie, only those whose unit or birth year also
-        agrees (a one-letter neighbour of a name is otherwise just another name). Narrowed
-        one field at a time, the unit first: the arrays shrink fastest that way."""
-        same = None
-        if a.unit is not None:
-            units = self._unit[arr]
-            is_same = units == self._units.get(a.unit, -2)
-            keep = is_same | (units == -1)
-            arr, same = arr[keep], is_same[keep]
-        if a.years is not None and len(arr):
-            lo, hi = a.years
-            has = self._has_year[arr]
-            near = has & (self._year_lo[arr] <= hi + 1) & (self._year_hi[arr] >= lo - 1)
-            keep = ~has | near
-            arr, near = arr[keep], near[keep]
-            same = near if same is None else same[keep] | near
-        if a.period is not None and len(arr):
-            lo, hi = a.period
-            keep = (self._period_lo[arr] <= hi + PERIOD_SLACK) & (self._period_hi[arr] >= lo - PERIOD_SLACK)
-            arr = arr[keep]
-            same = None if same is None else same[keep]
-        if tie:
-            arr = arr[same] if same is not None else arr[:0]
-        return arr
+        agrees (a one-letter neighbour of a name is otherwise just another name)."""
+        return arr[self._fit_mask(a, arr, np.full(len(arr), tie))]
 
     def _wide_block(self, a: Prepared, done: set[int]) -> set[int]:
         """Records for an applicant the first search found no strong candidate for (see
@@ -1292,8 +1271,8 @@ class Index:
         return [arr[keep[end - n:end]] for arr, n, end in zip(posts, sizes, ends)]
 
     def _fit_mask(self, a: Prepared, arr: np.ndarray, tie: np.ndarray) -> np.ndarray:
-        """_fits as a mask over arr, with tie per record: the same test for many small keys at
-        once."""
+        """_fits as a mask over arr, with tie per record, so the records of many small keys are
+        tested at once (_fit_keys)."""
         keep = np.ones(len(arr), dtype=bool)
         same = np.zeros(len(arr), dtype=bool)
         if a.unit is not None:

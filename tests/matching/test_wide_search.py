@@ -95,7 +95,7 @@ def test_a_slip_in_a_short_part_is_found_by_the_whole_names_skeleton_one_letter_
 
 
 def test_the_small_keys_tested_at_once_keep_what_fits_keeps():
-    """_wide_block tests its small keys in one call (_fit_mask); that must keep exactly the
+    """_wide_block tests its small keys in one call (_fit_keys); that must keep exactly the
     records _fits keeps, key by key, with and without the tie, whichever fields are missing."""
     import numpy as np
 
@@ -108,7 +108,21 @@ def test_the_small_keys_tested_at_once_keep_what_fits_keeps():
         ApplicantIn("C", "Ahmad", "", "1975", "", "", "", "2012-01-01", "2013-01-01"),
         ApplicantIn("D", "Ahmad", "", "", "", "", "", "", ""),
     ]
+    keys = sorted(k for k, post in index.postings.items() if len(post) <= engine.WIDE_KEY)[:60]
+    found = [(len(index.postings[k]), k, i % 2 == 1) for i, k in enumerate(keys)]
     for a in _prepare_applicants(claims, None):
+        at_once = index._fit_keys(a, found)
+        for (_, k, tie), kept in zip(found, at_once):
+            post = np.frombuffer(index.postings[k], dtype=np.int32)
+            assert kept.tolist() == index._fits(a, post, tie).tolist()
+        # And the rules themselves, on records drawn at random: a contradicting unit, a birth
+        # year two or more apart, or a period apart is dropped; with the tie, unit or year agrees.
         for tie in (False, True):
-            mask = index._fit_mask(a, arr, np.full(len(arr), tie))
-            assert arr[mask].tolist() == index._fits(a, arr, tie).tolist()
+            for i in index._fits(a, arr, tie).tolist():
+                p = index.items[i]
+                assert a.unit is None or p.unit in (None, a.unit)
+                assert a.years is None or p.years is None or (p.years[0] <= a.years[1] + 1
+                                                              and p.years[1] >= a.years[0] - 1)
+                if tie:
+                    assert (a.unit is not None and p.unit == a.unit) or (
+                        a.years is not None and p.years is not None)
