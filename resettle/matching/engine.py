@@ -12,7 +12,7 @@ import random
 from array import array
 from collections import Counter, defaultdict
 from operator import attrgetter
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -186,6 +186,25 @@ def _deletions(v: str) -> set[str]:
     """v and v with one letter left out: two spellings one letter apart (wrong, missing or
     extra) share one of these (symmetric deletion, as in SymSpell)."""
     return {v} | {v[:j] + v[j + 1:] for j in range(len(v))}
+
+
+def _deletion_table(spellings: Iterable[tuple[str, str]]) -> dict[str, str | tuple[str, ...]]:
+    """(kind, spelling) pairs by kind + each of the spelling's deletions, for
+    _one_letter_away."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for kind, v in spellings:
+        for d in _deletions(v):
+            grouped[kind + d].append(v)
+    # A single spelling as itself: most deletions belong to one name only.
+    return {d: (vs[0] if len(vs) == 1 else tuple(vs)) for d, vs in grouped.items()}
+
+
+def _one_letter_away(table: dict[str, str | tuple[str, ...]], kind: str, v: str) -> Iterator[str]:
+    """The spellings of a _deletion_table of this kind at most one letter away from v."""
+    for d in _deletions(v):
+        hit = table.get(kind + d)
+        if hit is not None:
+            yield from (hit if isinstance(hit, tuple) else (hit,))
 
 
 def _extra_keys(extra: tuple[tuple[str, str], ...]) -> set[str]:
@@ -1311,22 +1330,15 @@ class Index:
             kind, v = k[:2], k[2:]
             if len(v) < NEAR_MIN:
                 continue
-            for d in _deletions(v):
-                hit = near.get(kind + d)
-                if hit is not None:
-                    out.update(kind + w for w in (hit if isinstance(hit, tuple) else (hit,)))
+            out.update(kind + w for w in _one_letter_away(near, kind, v))
         if a.name is not None and len(a.name.bag) > 1:
             # The whole name's skeleton one letter away: a slip in a part too short for a
             # neighbourhood of its own ("Hasan Ashmi" / "Hasan Hashimi", skeletons a$m / h$m) or
             # in a part of a Dari-script name ("Mohammad Rasuli" / "محمد رزولی"), where the other
             # parts (common ones: Mohammad, Hasan) keep the whole name specific (measured: within
             # five 0.9883 -> 0.9890 on our generator at 200,000 x 20,000).
-            whole = self._near_whole_table()
             mine_sk = "_".join(a.name.skel)
-            for d in _deletions(mine_sk):
-                hit = whole.get(d)
-                if hit is not None:
-                    out.update("sk:" + w for w in (hit if isinstance(hit, tuple) else (hit,)))
+            out.update("sk:" + w for w in _one_letter_away(self._near_whole_table(), "", mine_sk))
             out.discard("sk:" + mine_sk)
         out -= mine
         return out
@@ -1337,30 +1349,15 @@ class Index:
         the time."""
         table = getattr(self, "_near_whole", None)
         if table is None:
-            grouped: dict[str, list[str]] = defaultdict(list)
-            for v in {"_".join(nf.skel) for nf in self._names_by_serial.values() if len(nf.bag) > 1}:
-                for d in _deletions(v):
-                    grouped[d].append(v)
-            table = {d: (vs[0] if len(vs) == 1 else tuple(vs)) for d, vs in grouped.items()}
-            self._near_whole = table
+            wholes = {"_".join(nf.skel) for nf in self._names_by_serial.values() if len(nf.bag) > 1}
+            table = self._near_whole = _deletion_table(("", v) for v in wholes)
         return table
 
     def _near_table(self) -> dict[str, str | tuple[str, ...]]:
         table = getattr(self, "_near", None)
         if table is None:
-            grouped: dict[str, list[str]] = defaultdict(list)
-            for k in self.postings:
-                kind = k[:2]
-                if kind not in _PART_KINDS:
-                    continue
-                v = k[2:]
-                if len(v) < NEAR_MIN:
-                    continue
-                for d in _deletions(v):
-                    grouped[kind + d].append(v)
-            # A single spelling as itself: most deletions belong to one name only.
-            table = {d: (vs[0] if len(vs) == 1 else tuple(vs)) for d, vs in grouped.items()}
-            self._near = table
+            table = self._near = _deletion_table(
+                (k[:2], k[2:]) for k in self.postings if k[:2] in _PART_KINDS and len(k) - 2 >= NEAR_MIN)
         return table
 
     def candidates(self, applicant: ApplicantIn | Prepared, limit: int = 10) -> list[Candidate]:
