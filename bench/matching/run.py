@@ -55,18 +55,12 @@ def _tree(pid: int) -> tuple[list[int], dict[int, int]]:
     return out, rss
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of pid and all its descendants, summed."""
-    pids, rss = _tree(pid)
-    return sum(rss.get(p, 0) for p in pids)
-
-
-def _tree_pss(pid: int) -> int:
-    """Proportional set size (bytes) of pid and all its descendants: a page shared by n of them
-    counts 1/n in each, so the sum counts it once. Dearer to read than RSS (the kernel walks
-    the page tables), hence sampled less often."""
+def _pss(pids: list[int]) -> int:
+    """Proportional set size (bytes) of the processes summed: a page shared by n of them counts
+    1/n in each, so the sum counts it once. Dearer to read than RSS (the kernel walks the page
+    tables), hence sampled less often."""
     total = 0
-    for p in _tree(pid)[0]:
+    for p in pids:
         try:
             with open(f"/proc/{p}/smaps_rollup") as fh:
                 for line in fh:
@@ -90,9 +84,10 @@ def run_measured(cmd: list[str]) -> tuple[float, int, str, int]:
         nonlocal peak, peak_pss
         n = 0
         while not done.is_set():
-            rss = _tree_rss(proc.pid)
+            pids, rss_of = _tree(proc.pid)
+            rss = sum(rss_of.get(p, 0) for p in pids)
             if rss > peak or n % 10 == 0:
-                peak_pss = max(peak_pss, _tree_pss(proc.pid))
+                peak_pss = max(peak_pss, _pss(pids))
             peak = max(peak, rss)
             n += 1
             time.sleep(0.1)

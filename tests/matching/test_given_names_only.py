@@ -12,10 +12,16 @@ from resettle.matching.engine import _blocking_keys, _prepare_applicants
 from test_blocking import filler
 
 
-def _first_search(records, applicant):
-    index = Index(records + filler(300))
+def _first_search(applicant_name, record_name, father, record_year, birth):
+    """The record 'T1' and an applicant of the same service among 300 unrelated records: the
+    records the first search (Index._block) compares, the index and the applicant."""
+    record = RecordIn("T1", record_name, father, record_year, "Interpreter", "NZ PRT", "Bamyan", "2010-01-01",
+                      "2012-01-01")
+    applicant = ApplicantIn("A", applicant_name, father, birth, "interpreter", "NZ PRT", "Bamyan", "2010-01-01",
+                            "2012-01-01")
+    index = Index([record] + filler(300))
     a, = _prepare_applicants([applicant], None)
-    return {index.items[i].id for i in index._block(a)}, index
+    return {index.items[i].id for i in index._block(a)}, index, applicant
 
 
 @pytest.mark.parametrize("applicant_name, record_name", [
@@ -25,10 +31,7 @@ def _first_search(records, applicant):
 ])
 def test_given_names_only_with_the_fathers_name_reach_the_record(applicant_name, record_name):
     # The record gives no birth year: only the name and the father's name can tie them.
-    record = RecordIn("T1", record_name, "Mir Mahdi", "", "Interpreter", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
-    applicant = ApplicantIn("A", applicant_name, "Mir Mahdi", "1994-11-08", "interpreter", "NZ PRT", "Bamyan",
-                            "2010-01-01", "2012-01-01")
-    block, index = _first_search([record], applicant)
+    block, index, applicant = _first_search(applicant_name, record_name, "Mir Mahdi", "", "1994-11-08")
     assert "T1" in block
     assert "T1" in [c.record_id for c in index.candidates(applicant)]
 
@@ -38,10 +41,7 @@ def test_given_names_only_with_the_fathers_name_reach_the_record(applicant_name,
     ("Ahmad Jan", "احمد جان کریمی"),                  # the family name in Dari script too
 ])
 def test_given_names_only_without_a_fathers_name_reach_the_record_by_birth_year(applicant_name, record_name):
-    record = RecordIn("T1", record_name, "", "1979", "Interpreter", "NZ PRT", "Bamyan", "2010-01-01", "2012-01-01")
-    applicant = ApplicantIn("A", applicant_name, "", "1979-05-01", "interpreter", "NZ PRT", "Bamyan",
-                            "2010-01-01", "2012-01-01")
-    block, _ = _first_search([record], applicant)
+    block, _, _ = _first_search(applicant_name, record_name, "", "1979", "1979-05-01")
     assert "T1" in block
 
 
