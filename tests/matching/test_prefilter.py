@@ -98,3 +98,33 @@ def test_link_dedupe_and_calibration_unchanged(monkeypatch):
     plain = Index(recs, lazy_params=True)
     plain.calibrate(_prepare_applicants(apps, None))
     assert plain.params == params.params
+
+
+def test_name_cap_bounds_every_records_name_weight():
+    """_name_cap(j, x) is at least the weight x's name (j 0) or father's name (j 1) gets against
+    any record's, at every level, names that repeat a token ("Mohammad Mohammad") included:
+    the first pass drops records on it before any name is compared."""
+    recs, apps = _data(seed=24)
+    # A common whole name, and names repeating a token.
+    recs += [RecordIn(record_id=f"kz{i}", full_name="Karimullah Zadran", father_name="Haidar") for i in range(100)]
+    recs += [RecordIn(record_id="rep1", full_name="Karimullah Karimullah", father_name="Ghulam Ghulam Haidar"),
+             RecordIn(record_id="rep2", full_name="Ali", father_name="Ghulam")]
+    apps += [ApplicantIn(applicant_id="repA", full_name="Karimullah Zadran", father_name="Ghulam Haidar"),
+             ApplicantIn(applicant_id="repB", full_name="Ali Ali Ahmadi", father_name="Haidar Ghulam")]
+    index = Index(recs, lazy_params=True)
+    prepared = _prepare_applicants(apps, None)
+    index.calibrate(prepared)
+    levels_seen = set()
+    for a in prepared[:120] + prepared[-2:]:
+        for j, x in enumerate((a.name, a.father)):
+            cap = index._name_cap(j, x)
+            by_serial = index._names_by_serial if j == 0 else index._fathers_by_serial
+            for y in by_serial.values():
+                if x is None:
+                    continue
+                lv = engine.F.compare_name(x, y)
+                levels_seen.add((j, lv))
+                assert index._name_weight(j, lv, x, y) <= cap + 1e-9, (x.raw, y.raw, lv)
+    # Every level of both names was met (exact, contained, skeleton, typo and worse).
+    assert {lv for j, lv in levels_seen if j == 0} >= set(range(engine.F.TYPO + 1))
+    assert {lv for j, lv in levels_seen if j == 1} >= {0, 1}
