@@ -1586,8 +1586,10 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 # Records are prepared in worker processes only from this many on: forking and sending the
 # results back cost about a second.
 PARALLEL_PREPARE_MIN = 20_000
-_WORKER_RECORDS: list[RecordIn] = []
+# What forked preparing workers read: the items, each worker's share, and how to prepare one.
+_WORKER_ITEMS: Sequence = []
 _WORKER_PARTS: list[list[int]] = []
+_WORKER_PREPARE: Callable | None = None
 
 
 def _prepare_each(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None) -> list[Prepared]:
@@ -1602,38 +1604,39 @@ def _prepare_each(items: Sequence, prepare: Callable, id_of: Callable, progress:
 
 
 def _prepare_part(part: int):
-    """One worker's share of the records, prepared and exported (features.export_prepared), or
+    """One worker's share of the items, prepared and exported (features.export_prepared), or
     the first of them it cannot prepare, as (position, field, message)."""
     positions = _WORKER_PARTS[part]
     out = []
     for pos in positions:
-        r = _WORKER_RECORDS[pos]
         try:
-            out.append(prepare_record(r))
+            out.append(_WORKER_PREPARE(_WORKER_ITEMS[pos]))
         except FieldError as exc:
             return part, None, (pos, exc.field, exc.message)
     return part, F.export_prepared(out, part, len(_WORKER_PARTS)), None
 
 
-def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, workers: int | None) -> list[Prepared]:
-    """prepare_record over the records, in `workers` forked processes when there are many.
+def _prepare_many(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None,
+                  workers: int | None) -> list[Prepared]:
+    """prepare over the items (records or applicants), in `workers` forked processes when
+    there are many.
 
     Most of the time goes into names (129,000 distinct texts in 200,000 HR records), so the
-    records are shared out by their full name's text: a name is worked out in one process
-    only. The main process then numbers the names in record order (features.number_names), so
+    items are shared out by their full name's text: a name is worked out in one process
+    only. The main process then numbers the names in item order (features.number_names), so
     the items, serials included, are those preparing them one by one here gives."""
-    if not workers or workers <= 1 or len(records) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
-        return _prepare_each(records, prepare_record, attrgetter("record_id"), progress)
+    if not workers or workers <= 1 or len(items) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
+        return _prepare_each(items, prepare, id_of, progress)
     import multiprocessing as mp
 
-    global _WORKER_RECORDS, _WORKER_PARTS
+    global _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE
     # Two parts a worker: the main process takes in the first ones while the others run.
     n_parts = 2 * workers
     parts: list[list[int]] = [[] for _ in range(n_parts)]
-    for pos, r in enumerate(records):
+    for pos, r in enumerate(items):
         parts[hash(r.full_name) % n_parts].append(pos)
-    _WORKER_RECORDS, _WORKER_PARTS = records, parts
-    out: list = [None] * len(records)
+    _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE = items, parts, prepare
+    out: list = [None] * len(items)
     made: dict[int, F.NameFeat] = {}
     errors = []
     try:
@@ -1648,13 +1651,17 @@ def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, wor
                 for pos, p in zip(parts[part], F.adopt_prepared(*exported, made)):
                     out[pos] = p
     finally:
-        _WORKER_RECORDS, _WORKER_PARTS = [], []
+        _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE = [], [], None
     if errors:
-        # The first record in file order that cannot be prepared, named as one process names it.
+        # The first item in file order that cannot be prepared, named as one process names it.
         pos, field, message = min(errors)
-        raise FieldError(field, message, item_id=str(records[pos].record_id))
+        raise FieldError(field, message, item_id=str(id_of(items[pos])))
     F.number_names(out)
     return out
+
+
+def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, workers: int | None) -> list[Prepared]:
+    return _prepare_many(records, prepare_record, attrgetter("record_id"), progress, workers)
 
 
 _WORKER_INDEX: Index | None = None
@@ -1718,8 +1725,9 @@ def _threshold_logodds(threshold: float) -> float:
     return math.log2(threshold / (1 - threshold))
 
 
-def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None) -> list[Prepared]:
-    return _prepare_each(applicants, prepare_applicant, attrgetter("applicant_id"), progress)
+def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None,
+                        workers: int | None = None) -> list[Prepared]:
+    return _prepare_many(applicants, prepare_applicant, attrgetter("applicant_id"), progress, workers)
 
 
 def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper: Mapper | None, progress,
@@ -1752,7 +1760,7 @@ def link(
     them, and writing them for every pair costs time).
     """
     index = records if isinstance(records, Index) else Index(records, progress=progress)
-    prepared = _prepare_applicants(applicants, progress)
+    prepared = _prepare_applicants(applicants, progress, workers)
     with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
         raw = _run_chunks(index, prepared, threshold, mapper, progress, explain)
