@@ -128,6 +128,23 @@ def test_duplicate_and_empty_ids(files, tmp_path):
         dedupe_file(empty, tmp / "C.csv", quiet=True)
 
 
+def test_rows_are_read_as_a_spreadsheet_writes_them(tmp_path):
+    """Columns in any order, a blank line, a short row and a stray column; a row with more
+    values than the header is refused with its number (blank lines are not counted)."""
+    from resettle.matching.cli import read_applicants
+
+    header = "note,claimed_end,applicant_id,full_name,father_name,birth_date,claimed_role,claimed_unit," \
+             "claimed_location,claimed_start\n"
+    ok = write(tmp_path / "ok.csv", header + "x, 2012-03-01 ,A1, Ali Ahmadi ,Wali,1982,,,,\n\n,,A2,Reza\n")
+    a1, a2 = read_applicants(ok)
+    assert (a1.applicant_id, a1.full_name, a1.claimed_end, a1.father_name) == ("A1", "Ali Ahmadi", "2012-03-01", "Wali")
+    assert (a2.applicant_id, a2.full_name, a2.father_name, a2.claimed_end) == ("A2", "Reza", "", "")
+    assert read_applicants(ok).rows == {"A1": 2, "A2": 3}
+    long = write(tmp_path / "long.csv", header + ",,A1,Ali,,,,,,\n\n,,A2,Reza,,,,,,,extra\n")
+    with pytest.raises(InputError, match=r"long.csv, row 3: more values than columns in the header"):
+        read_applicants(long)
+
+
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="cannot read file"):
         dedupe_file(tmp_path / "nope.csv", tmp_path / "C.csv", quiet=True)
