@@ -461,6 +461,10 @@ def _token_repeats(feats: Iterable[F.NameFeat]) -> dict[str, int]:
     return out
 
 
+# Birth years this far apart (0, 1, 2, 3, 4 or more) -> compare_birth's level.
+_YEAR_GAP_LEVEL = np.array([2, 3, 4, 4, 5])
+
+
 class Index:
     """Records prepared and blocked once; then any number of applicants scored against them."""
 
@@ -559,6 +563,10 @@ class Index:
         self._max_rest_day = rest + max(max(birth), 0.0)
         self._max_rest = rest + max(max(self._birth_noday[1:]), 0.0)
         self._max_after_birth = rest
+        # The same tables as arrays, for scoring a block at once (_birth_many, _after_birth_many).
+        self._birth_table = np.array(self._weights[2])
+        self._birth_noday_table = np.array(self._birth_noday)
+        self._period_table = np.array(self._weights[6])
         # Below a typo, name evidence is flat; a typo's is the name's own (_name_ref_u).
         self._fuzzy_max = max(max(self._weights[0][F.TYPO + 1 :]), 0.0)
         self._fuzzy_max_father = max(max(self._weights[1][F.TYPO + 1 :]), 0.0)
@@ -1052,7 +1060,7 @@ class Index:
             lo, hi = a.years
             blo, bhi = self._year_lo[cand], self._year_hi[cand]
             gap = np.maximum(np.maximum(blo - hi, lo - bhi), 0)
-            level = np.where(gap == 0, 2, np.where(gap <= 1, 3, np.where(gap <= 3, 4, 5)))
+            level = _YEAR_GAP_LEVEL[np.minimum(gap, len(_YEAR_GAP_LEVEL) - 1)]
             same_year = (blo == bhi) & (blo == lo) if lo == hi else np.zeros(n, dtype=bool)
             if a.birth is not None and not a.birth.approximate:
                 same_year |= ((self._calendar[cand] == self._calendars.get(a.birth.calendar, -2))
@@ -1061,22 +1069,26 @@ class Index:
             if a.exact_day:
                 comparable = self._exact_day[cand]
                 level = np.where(comparable & (self._day[cand] == a.birth.to_gregorian().toordinal()), 0, level)
-                w = np.where(comparable, np.array(self._weights[2])[level], np.array(self._birth_noday)[level])
+                w = np.where(comparable, self._birth_table[level], self._birth_noday_table[level])
             else:
-                w = np.array(self._birth_noday)[level]
+                w = self._birth_noday_table[level]
             total = np.where(has, w, 0.0)
         return total
 
     def _after_birth_many(self, a: Prepared, cand: np.ndarray, total: np.ndarray) -> np.ndarray:
         """total plus the weights of the fields after the birth date, for every record of cand."""
-        # Unit, role, location (compare_category).
+        # Unit, role, location (compare_category): each record's value's weight looked up, the
+        # applicant's own agreeing, any other disagreeing, none (-1, the last entry) nothing.
         for j, (value, ids, values) in enumerate(zip((a.unit, a.role, a.location), self._category_ids,
                                                      self._categories)):
             if not value:
                 continue
-            v = values[cand]
-            table = np.array(self._weights[3 + j])
-            total = total + np.where(v == -1, 0.0, np.where(v == ids.get(value, -2), table[0], table[1]))
+            agree, disagree = self._weights[3 + j][:2]
+            lookup = np.full(len(ids) + 1, disagree)
+            lookup[-1] = 0.0
+            if value in ids:
+                lookup[ids[value]] = agree
+            total = total + lookup[values[cand]]
         # Period (compare_period).
         if a.period is not None:
             a0, a1 = a.period
@@ -1089,7 +1101,7 @@ class Index:
             level = np.where(gap == 0, 3, np.where(gap <= 366, 4, 5))
             level = np.where(inside, np.where((near0 <= slack) | (near1 <= slack), 1, 2), level)
             level = np.where(known & (near0 <= 2 * slack) & (near1 <= 2 * slack), 0, level)
-            total = total + np.where(self._has_period[cand], np.array(self._weights[6])[level], 0.0)
+            total = total + np.where(self._has_period[cand], self._period_table[level], 0.0)
         for j in range(len(self.extra_names)):
             total = total + max(max(self._weights[7 + j]), 0.0)
         return total
