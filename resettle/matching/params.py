@@ -72,6 +72,10 @@ class Parameters:
     # Probability that a random (applicant, record) pair is the same person.
     prior: float
     extra_names: tuple[str, ...] = ()
+    # b of the shown log2 odds (a * model + b) measured on the data being matched, or None for
+    # the shipped calibration's (Index._estimate_m). Kept here so worker processes, which
+    # receive the parameters, show what the caller shows.
+    shift: float | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
