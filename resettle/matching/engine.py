@@ -549,8 +549,8 @@ class Index:
 
     # ---- parameters ----------------------------------------------------------------------
 
-    def _default_params(self, others: Sequence[Prepared]) -> Parameters:
-        levels = self._random_levels(others, RANDOM_PAIRS)
+    def _default_params(self, others: Sequence[Prepared], mapper: Mapper | None = None) -> Parameters:
+        levels = self._random_levels(others, RANDOM_PAIRS, mapper)
         tmp = Parameters(m=prior_m(self.extra_names), u={}, prior=0.5, extra_names=self.extra_names)
         u = estimate_u(levels, tmp.fields, tmp.levels, distinct_pairs=len(others) * len(self.items))
         return Parameters(
@@ -597,16 +597,20 @@ class Index:
             m0 = max(m[0], 1e-3)
             self._tf_num.append([m0] + [min(max(m[lv], 1e-3) / self._tf_scale[j][lv], m0) for lv in (1, 2, F.TYPO)])
 
-    def _random_levels(self, others: Sequence[Prepared], n: int) -> np.ndarray:
+    def _random_levels(self, others: Sequence[Prepared], n: int, mapper: Mapper | None = None) -> np.ndarray:
+        """Levels of n random (other, record) pairs, compared in the workers where they hold
+        these very others (_workers): the same pairs in the same order either way."""
         rng = random.Random(self.seed)
-        rows = []
+        pairs = []
         if self.items and others:
             for _ in range(n):
-                a = others[rng.randrange(len(others))]
-                b = self.items[rng.randrange(len(self.items))]
-                if a.id == b.id and a is b:
-                    continue
-                rows.append([-1 if v is None else v for v in compare(a, b, self.extra_names)])
+                pairs.append((rng.randrange(len(others)), rng.randrange(len(self.items))))
+        if mapper is None or others is not _WORKER_APPLICANTS or len(pairs) < 2 * RANDOM_CHUNK:
+            rows = _levels_of(self, others, pairs)
+        else:
+            rows = [r for part in mapper(_random_levels_chunk, [pairs[i : i + RANDOM_CHUNK]
+                                                                for i in range(0, len(pairs), RANDOM_CHUNK)])
+                    for r in part]
         width = 7 + len(self.extra_names)
         return np.array(rows, dtype=np.int16).reshape(-1, width)
 
@@ -626,7 +630,7 @@ class Index:
         among non-matching candidates, and EM converged to "every candidate is a match" (see
         docs/matching.md).
         """
-        base = self._default_params(applicants)
+        base = self._default_params(applicants, mapper)
         if expected_matches is not None and applicants:
             base.prior = min(max(expected_matches / (len(applicants) * len(self.items)), 1e-12), 0.5)
         self.set_params(base)
@@ -1800,6 +1804,26 @@ def _worker_index(params: Parameters) -> Index:
     if index.params != params:
         index.set_params(params)
     return index
+
+
+RANDOM_CHUNK = 5_000
+
+
+def _levels_of(index: Index, others: Sequence[Prepared], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """compare's levels (-1 for missing) of (other, record) pairs by position, but an item
+    with itself (de-duplication)."""
+    rows = []
+    items, extra = index.items, index.extra_names
+    for ai, bi in pairs:
+        a, b = others[ai], items[bi]
+        if a.id == b.id and a is b:
+            continue
+        rows.append([-1 if v is None else v for v in compare(a, b, extra)])
+    return rows
+
+
+def _random_levels_chunk(pairs):
+    return _levels_of(_WORKER_INDEX, _WORKER_APPLICANTS, pairs)
 
 
 def _m_rows_chunk(args):

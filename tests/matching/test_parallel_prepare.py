@@ -120,3 +120,17 @@ def test_postings_built_in_two_processes_are_those_built_in_one(fresh):
     assert all(two[k] == one[k] for k in one)
     # Both parts were posted: the name's family and the others.
     assert {k.split(":")[0] for k in two} >= {"t", "d", "y", "f", "fy"}
+
+
+def test_random_pairs_compared_in_workers_are_those_compared_here(fresh, monkeypatch):
+    monkeypatch.setattr(engine, "RANDOM_CHUNK", 500)
+    items = engine._prepare_records(_records(), None, 1)
+    _, applicants, _, _ = generate(3000, 400, seed=41)
+    apps = engine._prepare_applicants(
+        [ApplicantIn(**{k: v for k, v in a.items() if not k.startswith("_")}) for a in applicants], None)
+    index = engine.Index(prepared=items, lazy_params=True)
+    here = index._random_levels(apps, 4000)
+    with engine._workers(index, apps, 2) as mapper:
+        there = index._random_levels(apps, 4000, mapper)
+    assert here.shape == (4000, 7) and (here == there).all()
+    assert len({tuple(r) for r in here.tolist()}) > 20  # varied pairs, not one repeated
