@@ -58,12 +58,20 @@ def detect_script(text: str | None) -> str:
     return "none"
 
 
+# Compiled once: these run several times for each of hundreds of thousands of names, and
+# re.sub with a pattern string looks the pattern up in re's cache on every call.
+_SPACES = re.compile(r"\s+")
+_APOSTROPHES = re.compile(r"[’'`ʿʾ]")
+_NOT_LETTERS = re.compile(r"[^\w\s]|_|\d")
+_COMMAS = re.compile(r"[,،]")
+
+
 def normalise_arabic(text: str) -> str:
     """Fold Perso-Arabic spelling variants: yeh/kaf forms, alef forms, teh marbuta, diacritics, ZWNJ."""
     text = unicodedata.normalize("NFC", text).translate(_ARABIC_FOLD)
     # Harakat, superscript alef and Quranic marks are optional vowel signs.
     text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Mn"))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def normalise_latin(text: str) -> str:
@@ -72,9 +80,9 @@ def normalise_latin(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower()
     # Hamza/ayn apostrophes inside a name ("Sa'id") carry no letter of their own in romanisation.
-    text = re.sub(r"[’'`ʿʾ]", "", text)
-    text = re.sub(r"[^\w\s]|_|\d", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _APOSTROPHES.sub("", text)
+    text = _NOT_LETTERS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def normalise(text: str | None) -> str:
@@ -103,7 +111,7 @@ def split_father(text: str | None) -> tuple[str, str | None]:
     """
     if not text:
         return "", None
-    text = re.sub(r"\s+", " ", str(text)).strip()
+    text = _SPACES.sub(" ", str(text)).strip()
     m = _RELATION_RE.search(text)
     father: str | None = None
     if m and text[: m.start()].strip(" ,;") and text[m.end():].strip(" ,;"):
@@ -118,7 +126,7 @@ def split_father(text: str | None) -> tuple[str, str | None]:
 
 
 def _unswap(name: str) -> str:
-    parts = [p.strip() for p in re.split(r"[,،]", name) if p.strip()]
+    parts = [p.strip() for p in _COMMAS.split(name) if p.strip()]
     if len(parts) == 2:
         return f"{parts[1]} {parts[0]}"
     return " ".join(parts)
