@@ -227,7 +227,7 @@ def _extra_keys(extra: tuple[tuple[str, str], ...]) -> set[str]:
     return {f"x:{k}:{v}" for k, v in extra if k != F.GRANDFATHER}
 
 
-def _build_postings(items: Sequence[Prepared], workers: int | None = None) -> dict[str, array]:
+def _build_postings(items: Sequence[Prepared]) -> dict[str, array]:
     """Each record's blocking keys (_blocking_keys, index side) -> the ascending numbers of the
     records holding it, as 4-byte arrays.
 
@@ -237,10 +237,7 @@ def _build_postings(items: Sequence[Prepared], workers: int | None = None) -> di
     every key is made and posted once per group rather than once per record: about 34 keys
     per record were 7 million list appends. The families' keys never coincide (each has its
     own prefix), so a record reaches a key through one group only and a sort restores the
-    order record by record gave. With workers, a forked process posts the families after the
-    name's (about half the keys) while this one posts the name's: the keys, their order
-    included, are those of one process."""
-    global _POSTING_GROUPS
+    order record by record gave."""
     by_name: dict[int, list[int]] = defaultdict(list)
     by_name_years: dict[tuple, list[int]] = defaultdict(list)
     by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -265,42 +262,24 @@ def _build_postings(items: Sequence[Prepared], workers: int | None = None) -> di
                 by_father_years[(ns, father.serial, years)].append(i)
         if p.extra:
             by_extra[p.extra].append(i)
-    # (key maker, groups) of the name's family, then of the others.
-    _POSTING_GROUPS = (
-        [(lambda ns: _name_keys(names[ns]), by_name)],
-        [(lambda g: _name_year_keys(names[g[0]], g[1]), by_name_years),
-         (lambda g: _name_father_keys(names[g[0]], fathers[g[1]]), by_pair),
-         (lambda g: _father_year_keys(names.get(g[0]), fathers[g[1]], range(g[2][0], g[2][1] + 1)), by_father_years),
-         (_extra_keys, by_extra)],
-    )
-    del by_name, by_name_years, by_pair, by_father_years, by_extra
-    try:
-        if not workers or workers <= 1 or len(items) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
-            out = _post_part(0)
-            out.update(_post_part(1))
-            return out
-        import multiprocessing as mp
-
-        with mp.get_context("fork").Pool(1) as pool:
-            others = pool.apply_async(_post_part, (1,))
-            out = _post_part(0)
-            out.update(others.get())
-        return out
-    finally:
-        _POSTING_GROUPS = ([], [])
-
-
-# _build_postings' groups, for the process posting each part of them.
-_POSTING_GROUPS: tuple[list, list] = ([], [])
-
-
-def _post_part(part: int) -> dict[str, array]:
-    """The postings of one part of _POSTING_GROUPS (0: the name's family, 1: the others)."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for make, groups in _POSTING_GROUPS[part]:
-        for g, idx in groups.items():
-            for k in make(g):
-                postings[k].extend(idx)
+
+    def post(keys, idx):
+        for k in keys:
+            postings[k].extend(idx)
+
+    for ns, idx in by_name.items():
+        post(_name_keys(names[ns]), idx)
+    for (ns, years), idx in by_name_years.items():
+        post(_name_year_keys(names[ns], years), idx)
+    for (ns, fs), idx in by_pair.items():
+        post(_name_father_keys(names[ns], fathers[fs]), idx)
+    for (ns, fs, years), idx in by_father_years.items():
+        post(_father_year_keys(names.get(ns), fathers[fs], range(years[0], years[1] + 1)), idx)
+    for extra, idx in by_extra.items():
+        post(_extra_keys(extra), idx)
+    # The groups' lists before the arrays are made: tens of megabytes off the peak.
+    del by_name, by_name_years, by_pair, by_father_years, by_extra
     out: dict[str, array] = {}
     # One key at a time, so the lists are freed as the arrays are made.
     for k in list(postings):
@@ -532,7 +511,7 @@ class Index:
         # Record numbers as 4-byte arrays rather than lists of int objects: a fifth of the
         # memory, and worker processes forked with the index read them without touching
         # (so without copying) the pages that hold them.
-        self.postings: dict[str, array] = _build_postings(self.items, workers)
+        self.postings: dict[str, array] = _build_postings(self.items)
         # The records' keys are in the postings now; kept, they cost about 0.1 GB at 200,000
         # records, and queries need only their own.
         _NAME_KEYS.clear()

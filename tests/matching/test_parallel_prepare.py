@@ -112,16 +112,6 @@ def test_applicants_prepared_in_workers_after_the_records_are_those_prepared_her
     assert (exc.value.item_id, exc.value.field) == ("BADA", "birth_date")
 
 
-def test_postings_built_in_two_processes_are_those_built_in_one(fresh):
-    items = engine._prepare_records(_records(), None, 1)
-    two = engine._build_postings(items, 2)
-    one = engine._build_postings(items, 1)
-    assert list(two) == list(one)  # the near-spelling table is read in this order
-    assert all(two[k] == one[k] for k in one)
-    # Both parts were posted: the name's family and the others.
-    assert {k.split(":")[0] for k in two} >= {"t", "d", "y", "f", "fy"}
-
-
 def test_random_pairs_compared_in_workers_are_those_compared_here(fresh, monkeypatch):
     monkeypatch.setattr(engine, "RANDOM_CHUNK", 500)
     items = engine._prepare_records(_records(), None, 1)
