@@ -1748,8 +1748,7 @@ def _prepare_part(part: int):
 
 def _prepare_many(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None,
                   workers: int | None) -> list[Prepared]:
-    """prepare over the items (records or applicants), in `workers` forked processes when
-    there are many.
+    """prepare over the items, in `workers` forked processes when there are many.
 
     Most of the time goes into names (129,000 distinct texts in 200,000 HR records), so the
     items are shared out by their full name's text: a name is worked out in one process
@@ -1875,9 +1874,11 @@ def _threshold_logodds(threshold: float) -> float:
     return math.log2(threshold / (1 - threshold))
 
 
-def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None,
-                        workers: int | None = None) -> list[Prepared]:
-    return _prepare_many(applicants, prepare_applicant, attrgetter("applicant_id"), progress, workers)
+def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None) -> list[Prepared]:
+    # In this process: prepared in forked workers (_prepare_many) 20,000 applicants took 6.3 s
+    # against 3.9 s here, measured at 200,000 records (the workers' copies of the index's pages
+    # and the names sent back cost more than the names' work).
+    return _prepare_each(applicants, prepare_applicant, attrgetter("applicant_id"), progress)
 
 
 def _run_chunks(index: Index, prepared: list[Prepared], threshold: float, mapper: Mapper | None, progress,
@@ -1910,7 +1911,7 @@ def link(
     them, and writing them for every pair costs time).
     """
     index = records if isinstance(records, Index) else Index(records, progress=progress)
-    prepared = _prepare_applicants(applicants, progress, workers)
+    prepared = _prepare_applicants(applicants, progress)
     with _workers(index, prepared, workers if len(prepared) > 500 else 1) as mapper:
         index.calibrate(prepared, mapper=mapper)
         raw = _run_chunks(index, prepared, threshold, mapper, progress, explain)

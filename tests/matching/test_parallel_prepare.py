@@ -1,5 +1,5 @@
-"""Records and applicants prepared in worker processes (engine._prepare_many) are those prepared
-one by one in the main process, name serials included: serials key the comparison caches and break
+"""Records prepared in worker processes (engine._prepare_many) are those prepared one by one in
+the main process, name serials included: serials key the comparison caches and break
 ties, so numbering names in another order could change what is linked."""
 
 import csv
@@ -91,25 +91,6 @@ def test_match_output_is_the_same_with_records_prepared_in_workers(fresh, tmp_pa
     one, two = (tmp_path / "M1.csv").read_bytes(), (tmp_path / "M2.csv").read_bytes()
     assert one.count(b"\n") > 300
     assert one == two
-
-
-def test_applicants_prepared_in_workers_after_the_records_are_those_prepared_here(fresh):
-    records = _records()
-    _, applicants, _, _ = generate(3000, 400, seed=41)
-    apps = [ApplicantIn(**{k: v for k, v in a.items() if not k.startswith("_")}) for a in applicants]
-    apps.append(ApplicantIn("Y1", "Ahmad Karimi", "Abdul Wali", "1985"))  # a record's name again
-    engine._prepare_records(records, None, 2)
-    parallel = engine._prepare_applicants(apps, None, 2)
-    fresh()
-    engine._prepare_records(records, None, 1)
-    one_by_one = engine._prepare_applicants(apps, None)
-    assert parallel == one_by_one
-    assert _serials(parallel) == _serials(one_by_one)
-    bad = list(apps)
-    bad[300] = ApplicantIn("BADA", "Zalmai Stanikzai", "Gul", "1990-02-30")
-    with pytest.raises(FieldError) as exc:
-        engine._prepare_applicants(bad, None, 2)
-    assert (exc.value.item_id, exc.value.field) == ("BADA", "birth_date")
 
 
 def test_random_pairs_compared_in_workers_are_those_compared_here(fresh, monkeypatch):
