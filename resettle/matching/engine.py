@@ -1056,7 +1056,7 @@ class Index:
         by_serial = self._names_by_serial if j == 0 else self._fathers_by_serial
         fuzzy_max = self._fuzzy_max if j == 0 else self._fuzzy_max_father
         w = [0.0] * len(serials)
-        related = [False] * len(serials)
+        family_level = [False] * len(serials)
         x_serial = x.serial
         if need is None:
             hopeless = [False] * len(serials)
@@ -1079,9 +1079,9 @@ class Index:
             if lv is None:
                 lv = F.compare_name(x, y)
             w[k] = self._name_weight(j, lv, x, y)
-            related[k] = lv >= FAMILY_NAME_LEVEL
+            family_level[k] = lv >= FAMILY_NAME_LEVEL
         out = np.array(w, dtype=float)[inverse]
-        return (out, np.array(related, dtype=bool)[inverse]) if family else out
+        return (out, np.array(family_level, dtype=bool)[inverse]) if family else out
 
     def _via_reachable(self, a: Prepared, m: Prepared, siblings: list[int], floor: float) -> list[int]:
         """The siblings of matched record m whose _via_score may reach floor. _via_score takes
@@ -1716,10 +1716,8 @@ def _explain_name(label, lname, na, nb, index, f) -> str:
 # Records are prepared in worker processes only from this many on: forking and sending the
 # results back cost about a second.
 PARALLEL_PREPARE_MIN = 20_000
-# What forked preparing workers read: the items, each worker's share, and how to prepare one.
-_WORKER_ITEMS: Sequence = []
+_WORKER_RECORDS: list[RecordIn] = []
 _WORKER_PARTS: list[list[int]] = []
-_WORKER_PREPARE: Callable | None = None
 
 
 def _prepare_each(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None) -> list[Prepared]:
@@ -1734,38 +1732,38 @@ def _prepare_each(items: Sequence, prepare: Callable, id_of: Callable, progress:
 
 
 def _prepare_part(part: int):
-    """One worker's share of the items, prepared and exported (features.export_prepared), or
+    """One worker's share of the records, prepared and exported (features.export_prepared), or
     the first of them it cannot prepare, as (position, field, message)."""
     positions = _WORKER_PARTS[part]
     out = []
     for pos in positions:
+        r = _WORKER_RECORDS[pos]
         try:
-            out.append(_WORKER_PREPARE(_WORKER_ITEMS[pos]))
+            out.append(prepare_record(r))
         except FieldError as exc:
             return part, None, (pos, exc.field, exc.message)
     return part, F.export_prepared(out, part, len(_WORKER_PARTS)), None
 
 
-def _prepare_many(items: Sequence, prepare: Callable, id_of: Callable, progress: Progress | None,
-                  workers: int | None) -> list[Prepared]:
-    """prepare over the items, in `workers` forked processes when there are many.
+def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, workers: int | None) -> list[Prepared]:
+    """prepare_record over the records, in `workers` forked processes when there are many.
 
     Most of the time goes into names (129,000 distinct texts in 200,000 HR records), so the
-    items are shared out by their full name's text: a name is worked out in one process
-    only. The main process then numbers the names in item order (features.number_names), so
+    records are shared out by their full name's text: a name is worked out in one process
+    only. The main process then numbers the names in record order (features.number_names), so
     the items, serials included, are those preparing them one by one here gives."""
-    if not workers or workers <= 1 or len(items) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
-        return _prepare_each(items, prepare, id_of, progress)
+    if not workers or workers <= 1 or len(records) < PARALLEL_PREPARE_MIN or not hasattr(os, "fork"):
+        return _prepare_each(records, prepare_record, attrgetter("record_id"), progress)
     import multiprocessing as mp
 
-    global _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE
+    global _WORKER_RECORDS, _WORKER_PARTS
     # Two parts a worker: the main process takes in the first ones while the others run.
     n_parts = 2 * workers
     parts: list[list[int]] = [[] for _ in range(n_parts)]
-    for pos, r in enumerate(items):
+    for pos, r in enumerate(records):
         parts[hash(r.full_name) % n_parts].append(pos)
-    _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE = items, parts, prepare
-    out: list = [None] * len(items)
+    _WORKER_RECORDS, _WORKER_PARTS = records, parts
+    out: list = [None] * len(records)
     made: dict[int, F.NameFeat] = {}
     errors = []
     try:
@@ -1780,17 +1778,13 @@ def _prepare_many(items: Sequence, prepare: Callable, id_of: Callable, progress:
                 for pos, p in zip(parts[part], F.adopt_prepared(*exported, made)):
                     out[pos] = p
     finally:
-        _WORKER_ITEMS, _WORKER_PARTS, _WORKER_PREPARE = [], [], None
+        _WORKER_RECORDS, _WORKER_PARTS = [], []
     if errors:
-        # The first item in file order that cannot be prepared, named as one process names it.
+        # The first record in file order that cannot be prepared, named as one process names it.
         pos, field, message = min(errors)
-        raise FieldError(field, message, item_id=str(id_of(items[pos])))
+        raise FieldError(field, message, item_id=str(records[pos].record_id))
     F.number_names(out)
     return out
-
-
-def _prepare_records(records: Sequence[RecordIn], progress: Progress | None, workers: int | None) -> list[Prepared]:
-    return _prepare_many(records, prepare_record, attrgetter("record_id"), progress, workers)
 
 
 _WORKER_INDEX: Index | None = None
@@ -1875,7 +1869,7 @@ def _threshold_logodds(threshold: float) -> float:
 
 
 def _prepare_applicants(applicants: Sequence[ApplicantIn], progress: Progress | None) -> list[Prepared]:
-    # In this process: prepared in forked workers (_prepare_many) 20,000 applicants took 6.3 s
+    # In this process: prepared in forked workers as the records are, 20,000 applicants took 6.3 s
     # against 3.9 s here, measured at 200,000 records (the workers' copies of the index's pages
     # and the names sent back cost more than the names' work).
     return _prepare_each(applicants, prepare_applicant, attrgetter("applicant_id"), progress)

@@ -1,4 +1,4 @@
-"""Records prepared in worker processes (engine._prepare_many) are those prepared one by one in
+"""Records prepared in worker processes (engine._prepare_records) are those prepared one by one in
 the main process, name serials included: serials key the comparison caches and break
 ties, so numbering names in another order could change what is linked."""
 
