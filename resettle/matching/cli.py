@@ -120,28 +120,24 @@ class _Rows(list):
         return InputError(f"{self.path}, row {row}, column {exc.field}: {exc.message}")
 
 
-def read_records(path: str | Path) -> _Rows:
+def _read_items(path: str | Path, columns: tuple[str, ...], id_column: str, make) -> _Rows:
     path = Path(path)
     out = _Rows()
     out.path, out.rows = path, {}
-    names, rows = _read(path, RECORD_COLUMNS, "record_id")
+    names, rows = _read(path, columns, id_column)
     for rowno, values in rows:
-        r = RecordIn(**dict(zip(names, values)))
-        out.append(r)
-        out.rows[r.record_id] = rowno
+        item = make(**dict(zip(names, values)))
+        out.append(item)
+        out.rows[getattr(item, id_column)] = rowno
     return out
+
+
+def read_records(path: str | Path) -> _Rows:
+    return _read_items(path, RECORD_COLUMNS, "record_id", RecordIn)
 
 
 def read_applicants(path: str | Path) -> _Rows:
-    path = Path(path)
-    out = _Rows()
-    out.path, out.rows = path, {}
-    names, rows = _read(path, APPLICANT_COLUMNS, "applicant_id")
-    for rowno, values in rows:
-        a = ApplicantIn(**dict(zip(names, values)))
-        out.append(a)
-        out.rows[a.applicant_id] = rowno
-    return out
+    return _read_items(path, APPLICANT_COLUMNS, "applicant_id", ApplicantIn)
 
 
 def match_files(
